@@ -1,0 +1,157 @@
+"""Linli (邻里): the application factory."""
+
+from pathlib import Path
+
+from flask import Flask, g, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.exceptions import HTTPException
+
+from . import config as settings
+from .core.errors import AppError
+from .core.http import API_BLUEPRINTS, error_response, http_error_response, is_api_request
+from .extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _asset_dir(name: str) -> str:
+    """Templates and static files live at the top of the source tree, or inside the installed package."""
+    top = ROOT / name
+    return str(top if top.is_dir() else Path(__file__).resolve().parent / name)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, template_folder=_asset_dir("templates"), static_folder=_asset_dir("static"),
+                instance_path=str(ROOT / "instance"), instance_relative_config=True)
+    app.config.update(settings.DEFAULTS)
+    app.config.update(settings.from_environment(Path(app.instance_path)))
+    if config:
+        app.config.update(config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    socketio.init_app(app, async_mode=app.config.get("SOCKETIO_ASYNC_MODE", "threading"),
+                      message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"], async_handlers=False)
+
+    from . import models  # noqa: F401  (every model registered before the first query)
+    from .accounts import api as accounts_api, views as accounts_views
+    from .accounts.cli import users_cli
+    from .api import openapi
+    from .audit import api as audit_api, views as audit_views
+    from .audit.cli import audit_cli
+    from .demo import demo_cli
+    from .estate import api as estate_api, views as estate_views
+    from .estate.cli import units_cli
+    from .rules import api as rules_api, views as rules_views
+
+    for bp in API_BLUEPRINTS:
+        csrf.exempt(bp)
+        app.register_blueprint(bp)
+    for module in (accounts_views, estate_views, audit_views, rules_views):
+        app.register_blueprint(module.bp)
+    app.register_blueprint(openapi.bp)
+    csrf.exempt(openapi.bp)
+    for group in (users_cli, units_cli, audit_cli, demo_cli):
+        app.cli.add_command(group)
+
+    _register_errors(app)
+    app.after_request(_security_headers)
+    app.context_processor(_template_globals)
+    return app
+
+
+@login_manager.user_loader
+def _load_user(session_id: str):
+    from .accounts.services import load_session_user
+    return load_session_user(session_id)
+
+
+def _select_locale() -> str:
+    from flask import current_app, has_request_context
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    languages = current_app.config["LANGUAGES"]
+    chosen = request.args.get("lang") or request.cookies.get("lang")
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+       "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+       "frame-ancestors 'none'")
+
+
+def _security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.args.get("lang") in ("zh", "en") and request.cookies.get("lang") != request.args["lang"]:
+        response.set_cookie("lang", request.args["lang"], max_age=365 * 86400, samesite="Lax", httponly=True)
+    return response
+
+
+def _template_globals() -> dict:
+    from flask_babel import get_locale
+    from flask_login import current_user
+
+    from .core import policy
+    user = current_user if current_user.is_authenticated else None
+    return {"policy": policy, "me": user, "locale": str(get_locale() or "zh")}
+
+
+def _register_errors(app: Flask) -> None:
+    @app.errorhandler(AppError)
+    def app_error(error: AppError):
+        if is_api_request():
+            return error_response(error)
+        return render_template("error.html", message=error.message, status=error.status), error.status
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        message = _("The form expired or was sent from elsewhere; please try again.")
+        if is_api_request():
+            return error_response(AppError(message, field="csrf_token"))
+        return render_template("error.html", message=message, status=400), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if is_api_request():
+            return http_error_response(error)
+        api_response = http_error_response(error)
+        page = app.make_response((render_template(
+            "error.html", message=api_response.get_json()["error"]["message"], status=error.code), error.code))
+        if "Retry-After" in api_response.headers:
+            page.headers["Retry-After"] = api_response.headers["Retry-After"]
+        return page
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        app.logger.exception("unhandled error")
+        g.unhandled = True
+        if is_api_request():
+            return error_response(AppError(_("Something went wrong on our side."), code="server_error",
+                                           status=500))
+        return render_template("error.html", message=_("Something went wrong on our side."), status=500), 500

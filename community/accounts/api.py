@@ -1,0 +1,114 @@
+from flask import g, jsonify
+from flask_babel import gettext as _
+
+from ..core import policy
+from ..core.errors import AppError, Unauthenticated
+from ..core.http import actor, api_blueprint, bearer_token, json_body, page, page_args
+from . import services
+from .limits import login_throttle
+
+bp = api_blueprint("accounts_api")
+
+
+@bp.post("/auth/register")
+def register():
+    user = services.register(json_body())
+    return jsonify({"id": user.id, "status": user.status, "roster_match": user.registration.roster_match}), 201
+
+
+@bp.post("/auth/token")
+@login_throttle
+def token():
+    data = json_body()
+    try:
+        user = services.authenticate(data.get("phone"), data.get("password"))
+    except AppError:
+        g.login_failed = True
+        raise
+    token = services.issue_token(user)
+    return jsonify({"token": token, "user": services.serialize_me(user)})
+
+
+@bp.delete("/auth/token")
+def logout():
+    token = bearer_token()
+    if token is None or actor() is None:
+        raise Unauthenticated(_("Please log in first."))
+    services.revoke_token(token)
+    return "", 204
+
+
+@bp.get("/me")
+def me():
+    user = actor()
+    if user is None:
+        raise Unauthenticated(_("Please log in first."))
+    return jsonify(services.serialize_me(user))
+
+
+@bp.post("/me/password")
+def change_password():
+    data = json_body()
+    services.change_password(actor(), data.get("old_password"), data.get("new_password"))
+    return "", 204
+
+
+@bp.get("/users/<int:user_id>")
+def user(user_id: int):
+    found = services.get_user(actor(), user_id)
+    return jsonify(services.serialize_user(found, actor()))
+
+
+@bp.get("/registrations")
+def registrations():
+    from flask import request
+
+    after, limit = page_args()
+    regs = services.list_registrations(actor(), request.args.get("status", "pending"), after=after, limit=limit)
+    items = [services.serialize_registration(r, actor()) for r in regs]
+    return jsonify(page(items, limit, regs[-1].id if regs else None))
+
+
+@bp.post("/registrations/<int:registration_id>/approve")
+def approve(registration_id: int):
+    reg = services.approve(actor(), registration_id)
+    return jsonify(services.serialize_registration(reg, actor()))
+
+
+@bp.post("/registrations/<int:registration_id>/reject")
+def reject(registration_id: int):
+    data = json_body()
+    policy.require(actor(), "registration.decide")
+    reg = services.reject(actor(), registration_id, data.get("reason"))
+    return jsonify(services.serialize_registration(reg, actor()))
+
+
+@bp.post("/staff")
+def create_staff():
+    user = services.create_staff(actor(), json_body())
+    return jsonify(services.serialize_user(user, actor())), 201
+
+
+@bp.get("/staff")
+def list_staff():
+    return jsonify({"items": [services.serialize_user(u, actor()) for u in services.staff_members(actor())],
+                    "next": None})
+
+
+@bp.get("/committee/members")
+def committee():
+    members = services.committee_members(actor())
+    return jsonify({"items": [services.serialize_user(u, actor()) for u in members], "next": None})
+
+
+@bp.post("/committee/members")
+def appoint():
+    data = json_body()
+    user = services.set_committee(actor(), data.get("user_id"), True)
+    return jsonify(services.serialize_user(user, actor())), 201
+
+
+@bp.delete("/committee/members/<int:user_id>")
+def remove(user_id: int):
+    services.set_committee(actor(), user_id, False)
+    return "", 204

@@ -1,0 +1,162 @@
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_user, logout_user
+
+from ..core import policy
+from ..core.errors import AppError, InvalidCredentials
+from ..core.web import actor, attach_error, login_required, safe_next
+from ..rules import services as rules
+from . import services
+from .forms import ActionForm, CommitteeForm, LoginForm, PasswordForm, RegisterForm, RejectForm, StaffForm
+from .limits import login_throttle
+
+bp = Blueprint("accounts", __name__)
+
+
+@bp.get("/")
+@login_required
+def home():
+    return render_template("accounts/home.html", user=actor(), profile=services.serialize_me(actor()))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@login_throttle
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.phone.data, form.password.data)
+        except InvalidCredentials as error:
+            g.login_failed = True
+            attach_error(form, error)
+            return render_template("accounts/login.html", form=form), 401
+        login_user(user)
+        if user.status != "approved":
+            return redirect(url_for("accounts.status"))
+        return redirect(safe_next(request.args.get("next")) or url_for("accounts.home"))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    form = ActionForm()
+    if form.validate_on_submit():
+        logout_user()
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    form = RegisterForm()
+    current = rules.current()
+    if request.method == "GET":
+        form.accepted_rules_version.data = current.version if current else ""
+        if request.args.get("phone"):
+            form.phone.data = request.args["phone"]
+    if form.validate_on_submit():
+        data = {name: field.data for name, field in form._fields.items() if name not in ("csrf_token", "accept_rules")}
+        try:
+            user = services.register(data)
+        except AppError as error:
+            attach_error(form, error)
+        else:
+            login_user(user)
+            return redirect(url_for("accounts.status"))
+    return render_template("accounts/register.html", form=form, rules=current)
+
+
+@bp.get("/status")
+def status():
+    user = actor()
+    if user is None:
+        return redirect(url_for("accounts.login"))
+    if user.status == "approved":
+        return redirect(url_for("accounts.home"))
+    return render_template("accounts/status.html", user=user, registration=user.registration,
+                           logout_form=ActionForm())
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(actor(), form.old_password.data, form.new_password.data)
+        except AppError as error:
+            attach_error(form, error)
+        else:
+            logout_user()
+            flash(_("Password changed. Please log in again."))
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/password.html", form=form)
+
+
+@bp.get("/staff/registrations")
+@login_required
+def registrations():
+    status_filter = request.args.get("status", "pending")
+    regs = services.list_registrations(actor(), status_filter, after=request.args.get("after", 0, type=int),
+                                       limit=200)
+    return render_template("accounts/registrations.html", items=[
+        services.serialize_registration(r, actor()) for r in regs], status=status_filter,
+        can_decide=policy.can(actor(), "registration.decide"), action_form=ActionForm(), reject_form=RejectForm())
+
+
+@bp.post("/staff/registrations/<int:registration_id>/approve")
+@login_required
+def approve(registration_id: int):
+    if ActionForm().validate_on_submit():
+        services.approve(actor(), registration_id)
+        flash(_("Registration approved."))
+    return redirect(url_for("accounts.registrations"))
+
+
+@bp.post("/staff/registrations/<int:registration_id>/reject")
+@login_required
+def reject(registration_id: int):
+    form = RejectForm()
+    if form.validate_on_submit():
+        services.reject(actor(), registration_id, form.reason.data)
+        flash(_("Registration rejected."))
+    else:
+        policy.require(actor(), "registration.decide")
+        flash(_("Give the applicant a reason."), "error")
+    return redirect(url_for("accounts.registrations"))
+
+
+@bp.route("/admin/people", methods=["GET", "POST"])
+@login_required
+def people():
+    policy.require(actor(), "staff.create")
+    staff_form, committee_form = StaffForm(prefix="staff"), CommitteeForm(prefix="committee")
+    if request.method == "POST":
+        if "staff-submit" in request.form and staff_form.validate_on_submit():
+            try:
+                services.create_staff(actor(), {f: getattr(staff_form, f).data
+                                                 for f in ("real_name", "phone", "password", "role")})
+            except AppError as error:
+                attach_error(staff_form, error)
+            else:
+                flash(_("Account created."))
+                return redirect(url_for("accounts.people"))
+        elif "committee-submit" in request.form and committee_form.validate_on_submit():
+            try:
+                services.set_committee(actor(), committee_form.user_id.data, True)
+            except AppError as error:
+                attach_error(committee_form, error)
+            else:
+                flash(_("Committee member appointed."))
+                return redirect(url_for("accounts.people"))
+    return render_template("accounts/people.html", staff_form=staff_form, committee_form=committee_form,
+                           staff=services.staff_members(actor()), members=services.committee_members(actor()),
+                           action_form=ActionForm())
+
+
+@bp.post("/admin/committee/<int:user_id>/remove")
+@login_required
+def remove_committee(user_id: int):
+    if ActionForm().validate_on_submit():
+        services.set_committee(actor(), user_id, False)
+        flash(_("Committee member removed."))
+    return redirect(url_for("accounts.people"))

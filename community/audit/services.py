@@ -1,0 +1,113 @@
+"""The audit trail: every staff and admin write records itself here, in the same transaction."""
+
+import hashlib
+import json
+from collections.abc import Iterator
+
+from sqlalchemy import select, text
+
+from ..core import policy
+from ..core.timeutil import iso, utcnow
+from ..extensions import db
+from .models import AuditEntry
+
+GENESIS = "0" * 64
+
+
+def canonical(seq: int, at, actor_id, action: str, target: str, detail: dict) -> str:
+    return json.dumps(
+        {"seq": seq, "at": iso_exact(at), "actor": actor_id, "action": action, "target": target,
+         "detail": detail or {}},
+        sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def iso_exact(at) -> str:
+    return at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def entry_hash(prev_hash: str, body: str) -> str:
+    return hashlib.sha256((prev_hash + body).encode()).hexdigest()
+
+
+def _lock_chain() -> None:
+    # SQLite serialises writers already; PostgreSQL needs a lock so two transactions can't fork the chain.
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(727001)"))
+
+
+def record(actor, action: str, target: str, detail: dict | None = None) -> AuditEntry:
+    """Append an entry to the chain. The caller commits, together with the write it records."""
+    _lock_chain()
+    last = db.session.execute(
+        select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)).first()
+    seq = (last.seq + 1) if last else 1
+    prev = last.hash if last else GENESIS
+    at = utcnow()
+    detail = detail or {}
+    actor_id = actor.id if actor is not None else None
+    entry = AuditEntry(seq=seq, at=at, actor_id=actor_id, action=action, target=target, detail=detail,
+                       prev_hash=prev, hash=entry_hash(prev, canonical(seq, at, actor_id, action, target, detail)))
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def entries(actor, *, after: int = 0, limit: int = 50) -> list[dict]:
+    """A page of the trail, serialised, with each acting account loaded once."""
+    from ..accounts.models import User
+
+    policy.require(actor, "audit.read")
+    rows = list(db.session.scalars(
+        select(AuditEntry).where(AuditEntry.seq > after).order_by(AuditEntry.seq).limit(limit)))
+    ids = {r.actor_id for r in rows if r.actor_id}
+    actors = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+    return [serialize(r, actors) for r in rows]
+
+
+def verify(batch: int = 5000) -> tuple[bool, int, int | None]:
+    """Walk the chain; answer (ok, entries checked, first bad seq)."""
+    prev = GENESIS
+    count = 0
+    expected_seq = 1
+    for row in _stream(batch):
+        seq, at, actor_id, action, target, detail, prev_hash, hash_ = row
+        body = canonical(seq, at, actor_id, action, target, detail)
+        if seq != expected_seq or prev_hash != prev or entry_hash(prev, body) != hash_:
+            return False, count, seq
+        prev = hash_
+        count += 1
+        expected_seq += 1
+    return True, count, None
+
+
+def _stream(batch: int) -> Iterator[tuple]:
+    last = 0
+    cols = (AuditEntry.seq, AuditEntry.at, AuditEntry.actor_id, AuditEntry.action, AuditEntry.target,
+            AuditEntry.detail, AuditEntry.prev_hash, AuditEntry.hash)
+    while True:
+        rows = db.session.execute(
+            select(*cols).where(AuditEntry.seq > last).order_by(AuditEntry.seq).limit(batch)).all()
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1][0]
+
+
+def verify_for(actor) -> dict:
+    policy.require(actor, "audit.read")
+    ok, count, bad = verify()
+    return {"ok": True, "entries": count} if ok else {"ok": False, "first_bad_seq": bad, "entries": count}
+
+
+def serialize(entry: AuditEntry, actors: dict) -> dict:
+    actor = actors.get(entry.actor_id)
+    return {
+        "seq": entry.seq,
+        "at": iso(entry.at),
+        "actor": ({"id": actor.id, "display_name": actor.display_name, "role": actor.role} if actor else None),
+        "action": entry.action,
+        "target": entry.target,
+        "detail": entry.detail,
+        "prev_hash": entry.prev_hash,
+        "hash": entry.hash,
+    }

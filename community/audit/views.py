@@ -1,0 +1,15 @@
+from flask import Blueprint, render_template, request
+
+from ..core.web import actor, login_required
+from . import services
+
+bp = Blueprint("audit", __name__)
+
+
+@bp.get("/committee/audit")
+@login_required
+def log():
+    after = request.args.get("after", 0, type=int)
+    entries = services.entries(actor(), after=after, limit=100)
+    return render_template("audit/log.html", entries=entries, check=services.verify_for(actor()) if request.args.get("verify") else None,
+                           next_after=entries[-1]["seq"] if len(entries) == 100 else None)

@@ -1,0 +1,57 @@
+"""Settings, read from ``COMMUNITY_*`` environment variables."""
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _instance_secret(instance_path: Path) -> str:
+    """Generate the signing key once and keep it in ``instance/``."""
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_environment(instance_path: Path) -> dict:
+    env = os.environ
+    db_url = env.get("COMMUNITY_DATABASE_URL") or f"sqlite:///{instance_path / 'community.db'}"
+    production = env.get("COMMUNITY_ENV", "development") == "production"
+    return {
+        "SQLALCHEMY_DATABASE_URI": db_url,
+        "SECRET_KEY": env.get("COMMUNITY_SECRET_KEY") or _instance_secret(instance_path),
+        "SOCKETIO_MESSAGE_QUEUE": env.get("COMMUNITY_SOCKETIO_MESSAGE_QUEUE") or None,
+        "RATELIMIT_STORAGE_URI": env.get("COMMUNITY_RATELIMIT_STORAGE_URI", "memory://"),
+        "SESSION_COOKIE_SECURE": _bool("COMMUNITY_SECURE_COOKIES", production),
+        "MAX_CONTENT_LENGTH": int(env.get("COMMUNITY_MAX_CONTENT_LENGTH", 8 * 1024 * 1024)),
+        "LOGIN_LIMIT_PER_PHONE": env.get("COMMUNITY_LOGIN_LIMIT_PER_PHONE", "5 per 5 minutes"),
+        "LOGIN_LIMIT_PER_ADDRESS": env.get("COMMUNITY_LOGIN_LIMIT_PER_ADDRESS", "20 per 5 minutes"),
+    }
+
+
+DEFAULTS = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_CHECK_DEFAULT": False,
+    "WTF_CSRF_TIME_LIMIT": None,
+    "BABEL_DEFAULT_LOCALE": "zh",
+    "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+    "LANGUAGES": ("zh", "en"),
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "RATELIMIT_ENABLED": True,
+    "JSON_AS_ASCII": False,
+}

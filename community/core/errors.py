@@ -1,0 +1,73 @@
+"""Plain exceptions raised by services; views map them to HTTP, socket handlers to acknowledgements."""
+
+
+class AppError(Exception):
+    status = 400
+    code = "invalid"
+
+    def __init__(self, message: str = "", *, field: str | None = None, clause: str | None = None,
+                 code: str | None = None, status: int | None = None, **extra):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.clause = clause
+        if code:
+            self.code = code
+        if status:
+            self.status = status
+        self.extra = extra
+
+    def to_dict(self) -> dict:
+        body = {"code": self.code, "message": str(self.message)}
+        if self.field is not None:
+            body["field"] = self.field
+        if self.clause is not None:
+            body["clause"] = self.clause
+        body.update(self.extra)
+        return body
+
+
+class Invalid(AppError):
+    status = 400
+    code = "invalid"
+
+
+class RulesNotAccepted(AppError):
+    """400 when a registration names a stale version, 403 when an account must accept the new one."""
+    status = 403
+    code = "rules_not_accepted"
+
+
+class Unauthenticated(AppError):
+    status = 401
+    code = "unauthenticated"
+
+
+class InvalidCredentials(AppError):
+    status = 401
+    code = "invalid_credentials"
+
+
+class Denied(AppError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(AppError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(AppError):
+    status = 409
+    code = "conflict"
+
+
+class RuleViolation(AppError):
+    status = 422
+    code = "rule_violation"
+
+
+class RateLimited(AppError):
+    status = 429
+    code = "rate_limited"

@@ -1,0 +1,87 @@
+"""Who may do what. Pure functions over plain attributes: no Flask, no database.
+
+An actor is anything with ``id``, ``role``, ``committee`` and ``status`` (a ``User``), or None.
+``can`` answers yes or no; ``require`` raises the error the caller should see.
+"""
+
+from .errors import Denied, NotFound, Unauthenticated
+
+STAFF = frozenset({"staff", "admin"})
+RESIDENTS = frozenset({"owner", "resident"})
+MEMBERS = frozenset({"owner", "resident", "vendor"})
+EVERYONE = MEMBERS | STAFF
+
+# action -> the roles (``committee`` being the flag on an owner) that may take it.
+RULES: dict[str, frozenset[str]] = {
+    "roster.read": STAFF | {"committee"},
+    "roster.import": STAFF,
+    "registration.list": STAFF | {"committee"},
+    "registration.decide": STAFF,
+    "staff.create": frozenset({"admin"}),
+    "committee.manage": frozenset({"admin"}),
+    "audit.read": frozenset({"admin", "committee"}),
+    "users.read": EVERYONE,
+    "rules.accept": EVERYONE,
+    "rules.draft": frozenset({"admin"}),
+    "rules.adopt": frozenset({"admin"}),
+    "account.change_password": EVERYONE,
+}
+
+# Writes made from the server's own command line, with no acting account (still audited).
+SYSTEM_CHANNELS = frozenset({"cli", "demo"})
+
+# Standing codes an account may have that stop it from acting at all.
+BLOCKING_STATUS = {"pending": "pending_approval", "rejected": "rejected"}
+
+
+def roles_of(actor) -> frozenset[str]:
+    if actor is None:
+        return frozenset()
+    roles = {actor.role}
+    if actor.role == "owner" and getattr(actor, "committee", False):
+        roles.add("committee")
+    return frozenset(roles)
+
+
+def in_good_standing(actor) -> bool:
+    return actor is not None and actor.status == "approved"
+
+
+def can(actor, action: str, target=None) -> bool:
+    if not in_good_standing(actor):
+        return False
+    allowed = RULES.get(action)
+    if allowed is None:
+        raise KeyError(f"unknown action {action!r}")
+    return bool(roles_of(actor) & allowed)
+
+
+def require(actor, action: str, target=None, *, hide: bool = False) -> None:
+    """Raise unless ``actor`` may take ``action``; ``hide`` answers 404 instead of 403."""
+    if actor is None:
+        raise Unauthenticated("Please log in first.")
+    if actor.status in BLOCKING_STATUS:
+        raise Denied("Your account is not active yet.", code=BLOCKING_STATUS[actor.status])
+    if not can(actor, action, target):
+        if hide:
+            raise NotFound("Not found.")
+        raise Denied("You are not allowed to do this.")
+
+
+def personal_view(actor, subject) -> str:
+    """How much of ``subject``'s personal data ``actor`` may see: full, masked or public."""
+    if actor is None or not in_good_standing(actor):
+        return "public"
+    if actor.id == subject.id or actor.role in STAFF:
+        return "full"
+    if "committee" in roles_of(actor):
+        return "masked"
+    return "public"
+
+
+def is_staff(actor) -> bool:
+    return in_good_standing(actor) and actor.role in STAFF
+
+
+def is_committee(actor) -> bool:
+    return in_good_standing(actor) and "committee" in roles_of(actor)

@@ -1,0 +1,6 @@
+"""Imports every domain's models so that Alembic and the mapper see them all."""
+
+from .accounts.models import ApiToken, Registration, User, UserUnit  # noqa: F401
+from .audit.models import AuditEntry  # noqa: F401
+from .estate.models import Building, Owner, Unit  # noqa: F401
+from .rules.models import RulesVersion  # noqa: F401

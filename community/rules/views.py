@@ -1,0 +1,29 @@
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from ..accounts.forms import ActionForm
+from ..core.errors import NotFound
+from ..core.web import actor, login_required
+from . import services
+
+bp = Blueprint("rules", __name__)
+
+
+@bp.get("/rules")
+def show():
+    rules = services.current()
+    if rules is None:
+        raise NotFound(_("No rules have been adopted."))
+    user = actor()
+    needs_acceptance = user is not None and user.status == "approved" and user.accepted_rules_version != rules.version
+    return render_template("rules/show.html", rules=rules, needs_acceptance=needs_acceptance, form=ActionForm())
+
+
+@bp.post("/rules/accept")
+@login_required
+def accept():
+    rules = services.current()
+    if ActionForm().validate_on_submit() and rules is not None:
+        services.accept(actor(), rules.version)
+        flash(_("Thank you for accepting the rules."))
+    return redirect(url_for("rules.show"))

@@ -1,11 +1,14 @@
 """Fixtures: a migrated database per test (SQLite by default, PostgreSQL when
 COMMUNITY_TEST_DATABASE_URL names one), an app, clients, and one account per role made through services."""
 
+import contextvars
 import os
 import shutil
 
 import pytest
 from sqlalchemy import create_engine, inspect, text
+
+from flask.testing import FlaskClient
 
 from community import create_app
 from community.extensions import db
@@ -64,6 +67,14 @@ def database(tmp_path_factory):
     yield fresh
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in a fresh context, with its own app context, ``g`` and database session, as on a
+    real server; the test's own app context (used to set up data through services) is left alone."""
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 TEST_CONFIG = {
     "TESTING": True,
     "WTF_CSRF_ENABLED": False,
@@ -81,6 +92,7 @@ def make_app(database, request):
         url = database(request.node.name[:60].replace("/", "_").replace("[", "_").replace("]", "_")) \
             if not created else created[0].config["SQLALCHEMY_DATABASE_URI"]
         app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url, **overrides})
+        app.test_client_class = IsolatedClient
         created.append(app)
         return app
 

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectChoice, HiddenField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 
@@ -21,8 +21,8 @@ class RegisterForm(FlaskForm):
     id_number = StringField(_l("ID card number"), validators=[DataRequired()],
                             render_kw={"autocomplete": "off", "maxlength": 18})
     relation = SelectField(_l("I am"), choices=[
-        ("owner", _l("an owner")), ("family", _l("an owner's family member")),
-        ("tenant", _l("a tenant")), ("vendor", _l("a vendor"))])
+        SelectChoice("owner", _l("an owner")), SelectChoice("family", _l("an owner's family member")),
+        SelectChoice("tenant", _l("a tenant")), SelectChoice("vendor", _l("a vendor"))])
     unit = StringField(_l("Unit (e.g. 3-2-1201)"), validators=[Optional(), Length(max=32)])
     organization = StringField(_l("Organisation (vendors only)"), validators=[Optional(), Length(max=128)])
     display_name = StringField(_l("Display name shown to neighbours (optional)"),
@@ -39,7 +39,7 @@ class StaffForm(FlaskForm):
     real_name = StringField(_l("Real name"), validators=[DataRequired(), Length(max=32)])
     phone = StringField(_l("Mobile number"), validators=[DataRequired()], render_kw={"inputmode": "tel"})
     password = PasswordField(_l("Initial password"), validators=[DataRequired()])
-    role = SelectField(_l("Role"), choices=[("staff", _l("Staff")), ("admin", _l("Admin"))])
+    role = SelectField(_l("Role"), choices=[SelectChoice("staff", _l("Staff")), SelectChoice("admin", _l("Admin"))])
 
 
 class CommitteeForm(FlaskForm):

@@ -372,8 +372,8 @@ def serialize_public(user: User) -> dict:
 
 
 def serialize_user(user: User, viewer) -> dict:
-    view = policy.personal_view(viewer, user)
-    if view != "full":
+    """Staff see what they need to work; everyone else (the person included: they have /me) the public card."""
+    if not policy.is_staff(viewer):
         return serialize_public(user)
     unit = user.primary_unit
     return serialize_public(user) | {

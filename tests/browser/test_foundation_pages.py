@@ -1,0 +1,207 @@
+"""The first pages people use, driven in Chromium at phone sizes: registering, approval and rejection by
+staff, logging in, no sideways scrolling at 360 px, and the interface language."""
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.fixtures.people import PASSWORD, id_number
+
+pytestmark = pytest.mark.browser
+
+NARROW = {"width": 360, "height": 740}
+
+
+def path_of(page) -> str:
+    return urlsplit(page.url).path
+
+
+def login(page, phone: str, password: str = PASSWORD) -> None:
+    """Log in through the real form and wait for the page it leads to."""
+    page.goto("/login")
+    page.locator("#phone").fill(phone)
+    page.locator("#password").fill(password)
+    with page.expect_navigation():
+        page.locator("form button[type=submit]").click()
+    assert path_of(page) != "/login", page.locator(".error").all_inner_texts()
+
+
+def log_out(page) -> None:
+    with page.expect_navigation():
+        page.locator("form[action='/logout'] button").click()
+    assert path_of(page) == "/login"
+
+
+def pending_entry(page, name: str):
+    return page.locator("article.registration", has_text=name)
+
+
+def horizontal_overflow(page) -> dict:
+    return page.evaluate("""() => ({
+        scrollWidth: document.documentElement.scrollWidth,
+        clientWidth: document.documentElement.clientWidth,
+        innerWidth: window.innerWidth,
+        wide: [...document.querySelectorAll("body *")]
+            .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+            .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") +
+                                  (e.className ? "." + String(e.className).replace(/ /g, ".") : "")),
+    })""")
+
+
+def assert_fits(page, width: int) -> None:
+    # On a mobile viewport Chromium zooms out to fit wide content, which widens innerWidth too; the layout
+    # viewport (clientWidth) keeps the device width, so compare against that as well as innerWidth.
+    sizes = horizontal_overflow(page)
+    assert sizes["clientWidth"] == width, sizes
+    assert sizes["scrollWidth"] <= sizes["clientWidth"] and sizes["scrollWidth"] <= sizes["innerWidth"], sizes
+
+
+def test_register_approve_and_log_in(phones, live_server, roster, staff):
+    person = phones.open()
+    person.goto("/register")
+    person.locator("#real_name").fill("赵六")
+    person.locator("#phone").fill("13712345678")
+    person.locator("#password").fill(PASSWORD)
+    person.locator("#id_number").fill(id_number(777))
+    person.locator("#relation").select_option("tenant")
+    person.locator("#unit").fill("2-1-102")
+    person.locator("#display_name").fill("二栋小赵")
+    assert person.locator("#organization").is_hidden()
+    person.locator("#accept_rules").check()
+    with person.expect_navigation():
+        person.locator("form button[type=submit]").click()
+
+    assert path_of(person) == "/status"
+    assert person.locator("[data-status=pending]").is_visible()
+    assert person.locator(".facts dd", has_text="2-1-102").is_visible()
+    log_out(person)
+
+    desk = phones.open()
+    login(desk, staff.phone)
+    assert desk.locator("#home").is_visible()
+    desk.goto("/staff/registrations")
+    entry = pending_entry(desk, "赵六")
+    assert entry.is_visible()
+    assert "13712345678" in entry.inner_text() and "2-1-102" in entry.inner_text()
+    with desk.expect_navigation():
+        entry.locator("form[action$='/approve'] button").click()
+    assert desk.locator(".flash").is_visible()
+    assert pending_entry(desk, "赵六").count() == 0
+    desk.goto("/staff/registrations?status=approved")
+    assert pending_entry(desk, "赵六").is_visible()
+
+    login(person, "13712345678")
+    assert path_of(person) == "/"
+    home = person.locator("#home")
+    assert home.is_visible()
+    assert "二栋小赵" in home.locator("h1").inner_text()
+    assert person.locator("nav.bottomnav").is_visible()
+
+
+def test_rejection_reason_reaches_the_applicant(phones, live_server, make_user, staff):
+    applicant = make_user(approve=False, real_name="孙八", unit="2-1-102", relation="tenant")
+    reason = "租赁合同上的房号与所填单元不一致，请核对后重新申请。"
+
+    desk = phones.open()
+    login(desk, staff.phone)
+    desk.goto("/staff/registrations")
+    entry = pending_entry(desk, "孙八")
+    entry.locator("textarea[name=reason]").fill(reason)
+    with desk.expect_navigation():
+        entry.locator("form.reject button[type=submit]").click()
+    assert desk.locator(".flash").is_visible()
+    assert pending_entry(desk, "孙八").count() == 0
+    desk.goto("/staff/registrations?status=rejected")
+    assert reason in pending_entry(desk, "孙八").inner_text()
+
+    person = phones.open()
+    login(person, applicant.phone)
+    assert path_of(person) == "/status"
+    assert person.locator("[data-status=rejected]").is_visible()
+    assert person.locator(".reason").inner_text() == reason
+    again = person.locator(f"a[href='/register?phone={applicant.phone}']")
+    assert again.is_visible()
+
+
+def test_a_rejection_needs_a_reason(phones, live_server, make_user, staff):
+    make_user(approve=False, real_name="孙八", unit="2-1-102", relation="tenant")
+    desk = phones.open()
+    login(desk, staff.phone)
+    desk.goto("/staff/registrations")
+    desk.locator("form.reject button[type=submit]").click()
+    assert desk.locator("textarea[name=reason]").evaluate("t => t.validity.valueMissing")
+    assert path_of(desk) == "/staff/registrations" and pending_entry(desk, "孙八").is_visible()
+
+
+@pytest.fixture
+def applicants(make_user):
+    """Pending registrations of every kind, with long values that could push a phone layout sideways."""
+    return [
+        make_user(approve=False, real_name="周杰", unit="2-1-102", relation="owner"),
+        make_user(approve=False, real_name="欧阳娜娜", unit="1-1-201", relation="family"),
+        make_user(approve=False, real_name="钱七", unit=None, relation="vendor",
+                  organization="邻里便民家电维修与管道疏通服务有限责任公司第二分公司"),
+    ]
+
+
+PAGES = [
+    ("/login", None, "form #phone"),
+    ("/register", None, "form #id_number"),
+    ("/status", "pending", "[data-status=pending]"),
+    ("/", "owner", "#home"),
+    ("/rules", "owner", "ol.clauses"),
+    ("/staff/registrations", "staff", "article.registration"),
+    ("/staff/roster", "staff", "table.table tbody tr"),
+    ("/committee/audit", "committee_member", "ol.audit li"),
+    ("/committee/audit", "admin", "ol.audit li"),
+    ("/admin/people", "admin", "form #staff-phone"),
+    ("/account/password", "owner", "form #new_password"),
+]
+
+
+@pytest.mark.parametrize("path,who,landmark", PAGES, ids=[f"{p}-as-{w or 'visitor'}" for p, w, _ in PAGES])
+def test_no_sideways_scrolling_at_360(request, phones, live_server, roster, applicants, path, who, landmark):
+    page = phones.open(**NARROW)
+    if who is not None:
+        login(page, request.getfixturevalue(who).phone)
+    page.goto(path)
+    assert path_of(page) == path
+    assert page.locator(landmark).first.is_visible()
+    assert_fits(page, NARROW["width"])
+
+
+def test_overflow_check_sees_a_wide_element(phones, live_server):
+    page = phones.open(**NARROW)
+    page.goto("/login")
+    assert_fits(page, NARROW["width"])
+    page.evaluate("""() => { const d = document.createElement("div"); d.style.width = "500px";
+                             d.textContent = "x"; document.querySelector("main").append(d); }""")
+    with pytest.raises(AssertionError):
+        assert_fits(page, NARROW["width"])
+
+
+def test_inline_script_is_refused_and_reported(phones, live_server):
+    page = phones.open()
+    page.goto("/login")
+    page.evaluate("""() => { const s = document.createElement("script"); s.textContent = "window.injected = 1";
+                             document.body.append(s); }""")
+    assert page.evaluate("() => window.injected") is None
+    assert any("Content Security Policy" in e for e in phones.errors), phones.errors
+    phones.errors.clear()
+
+
+def test_chinese_by_default_and_english_on_request(phones, live_server):
+    page = phones.open(locale="zh-CN")
+    page.goto("/login")
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    assert page.locator("nav.lang a[hreflang=en]").inner_text() == "English"
+
+    page.goto("/login?lang=en")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").inner_text() == "Log in"
+    assert page.locator("nav.lang a[hreflang=zh]").inner_text() == "中文"
+    page.goto("/register")
+    assert page.locator("html").get_attribute("lang") == "en", "the choice is remembered"
+    with page.expect_navigation():
+        page.locator("nav.lang a").click()
+    assert page.locator("html").get_attribute("lang") == "zh-CN"

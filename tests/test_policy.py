@@ -1,0 +1,148 @@
+"""The role × action matrix of the one policy module, without HTTP; then the same rules over HTTP."""
+
+from types import SimpleNamespace
+
+import pytest
+
+from community.core import policy
+from community.core.errors import Denied, NotFound, Unauthenticated
+
+ROLES = ["owner", "committee", "resident", "vendor", "staff", "admin"]
+
+MATRIX = {
+    "roster.read":         {"committee", "staff", "admin"},
+    "roster.import":       {"staff", "admin"},
+    "registration.list":   {"committee", "staff", "admin"},
+    "registration.decide": {"staff", "admin"},
+    "staff.create":        {"admin"},
+    "committee.manage":    {"admin"},
+    "audit.read":          {"committee", "admin"},
+    "users.read":          set(ROLES),
+    "rules.accept":        set(ROLES),
+    "rules.draft":         {"admin"},
+    "rules.adopt":         {"admin"},
+    "account.change_password": set(ROLES),
+}
+
+
+def actor(role: str, status: str = "approved"):
+    if role == "committee":
+        return SimpleNamespace(id=1, role="owner", committee=True, status=status)
+    return SimpleNamespace(id=1, role=role, committee=False, status=status)
+
+
+@pytest.mark.parametrize("action", sorted(MATRIX))
+@pytest.mark.parametrize("role", ROLES)
+def test_matrix(role, action):
+    assert policy.can(actor(role), action) is (role in MATRIX[action])
+
+
+def test_matrix_covers_every_action():
+    assert set(MATRIX) == set(policy.RULES)
+
+
+@pytest.mark.parametrize("status,code", [("pending", "pending_approval"), ("rejected", "rejected")])
+@pytest.mark.parametrize("role", ROLES)
+def test_unapproved_accounts_may_do_nothing(role, status, code):
+    for action in MATRIX:
+        assert policy.can(actor(role, status), action) is False
+    with pytest.raises(Denied) as caught:
+        policy.require(actor(role, status), "users.read")
+    assert caught.value.code == code
+
+
+def test_anonymous_is_unauthenticated():
+    assert policy.can(None, "users.read") is False
+    with pytest.raises(Unauthenticated):
+        policy.require(None, "users.read")
+
+
+def test_hide_answers_not_found():
+    with pytest.raises(NotFound):
+        policy.require(actor("owner"), "audit.read", hide=True)
+
+
+def test_committee_flag_on_non_owner_gives_nothing():
+    odd = SimpleNamespace(id=1, role="resident", committee=True, status="approved")
+    assert policy.can(odd, "audit.read") is False
+
+
+def test_personal_view():
+    subject = SimpleNamespace(id=2, role="owner", committee=False, status="approved")
+    assert policy.personal_view(actor("staff"), subject) == "full"
+    assert policy.personal_view(actor("admin"), subject) == "full"
+    assert policy.personal_view(actor("committee"), subject) == "masked"
+    assert policy.personal_view(actor("owner"), subject) == "public"
+    assert policy.personal_view(SimpleNamespace(id=2, role="owner", committee=False, status="approved"),
+                                subject) == "full"
+    assert policy.personal_view(None, subject) == "public"
+
+
+# ---- the same rules over HTTP: 401 anonymous, 403 for the wrong role ----------------------------
+
+PROTECTED = [
+    ("GET", "/units", None, {"committee", "staff", "admin"}),
+    ("POST", "/units", {"units": [{"code": "9-1-101", "area": "50.00"}]}, {"staff", "admin"}),
+    ("GET", "/registrations", None, {"committee", "staff", "admin"}),
+    ("POST", "/staff", {"real_name": "新员工", "phone": "13600000009", "password": "staff-pass-99"}, {"admin"}),
+    ("GET", "/staff", None, {"admin"}),
+    ("GET", "/committee/members", None, {"admin"}),
+    ("GET", "/audit", None, {"committee", "admin"}),
+    ("GET", "/audit/verify", None, {"committee", "admin"}),
+    ("GET", "/me", None, set(ROLES)),
+]
+
+
+@pytest.mark.parametrize("method,path,body,allowed", PROTECTED)
+def test_anonymous_gets_401(api, method, path, body, allowed):
+    r = api.call(method, path, json=body)
+    assert r.status_code == 401 and r.get_json()["error"]["code"] == "unauthenticated"
+
+
+@pytest.mark.parametrize("method,path,body,allowed", PROTECTED)
+@pytest.mark.parametrize("role", ROLES)
+def test_role_gets_403_or_success(api, everyone, method, path, body, allowed, role):
+    r = api.call(method, path, user=everyone[role], json=body)
+    if role in allowed:
+        assert r.status_code in (200, 201), (role, path, r.get_json())
+    else:
+        assert r.status_code == 403 and r.get_json()["error"]["code"] == "forbidden", (role, path)
+
+
+@pytest.mark.parametrize("path", ["/registrations/{id}/approve", "/registrations/{id}/reject"])
+@pytest.mark.parametrize("role", ["owner", "committee", "resident", "vendor"])
+def test_only_staff_decide(api, everyone, pending, path, role):
+    r = api.post(path.format(id=pending.id), user=everyone[role], json={"reason": "x"})
+    assert r.status_code == 403
+
+
+@pytest.mark.parametrize("role", ["owner", "committee", "resident", "vendor", "staff"])
+def test_only_admin_manages_committee(api, everyone, role):
+    target = everyone["owner"]
+    assert api.post("/committee/members", user=everyone[role], json={"user_id": target.id}).status_code == 403
+    member = everyone["committee"]
+    assert api.delete(f"/committee/members/{member.id}", user=everyone[role]).status_code == 403
+
+
+WEB_PAGES = [
+    ("/staff/registrations", {"committee", "staff", "admin"}),
+    ("/staff/roster", {"committee", "staff", "admin"}),
+    ("/committee/audit", {"committee", "admin"}),
+    ("/admin/people", {"admin"}),
+]
+
+
+@pytest.mark.parametrize("path,allowed", WEB_PAGES)
+@pytest.mark.parametrize("role", ROLES)
+def test_web_pages_follow_the_policy(client, everyone, path, allowed, role):
+    with client.session_transaction() as session:
+        session["_user_id"] = everyone[role].get_id()
+        session["_fresh"] = True
+    r = client.get(path)
+    assert r.status_code == (200 if role in allowed else 403), (role, path)
+
+
+@pytest.mark.parametrize("path,allowed", WEB_PAGES)
+def test_web_pages_send_anonymous_to_login(client, path, allowed):
+    r = client.get(path)
+    assert r.status_code == 302 and "/login" in r.headers["Location"]

@@ -156,12 +156,24 @@ def plan_users(roster: list[dict], users: int = 10000, seed: int = 1) -> list[di
                       "unit": rng.choice(owned)}
         plan.append(entry)
     rng.shuffle(plan)
+    taken: set[str] = set()
     for serial, entry in enumerate(plan, start=1):
         entry["phone"] = f"{rng.choice(PHONE_PREFIXES)}{serial:08d}"
         entry["password"] = PASSWORD
-        entry["display_name"] = entry.get("organization") or entry["real_name"][0] + rng.choice(NICKNAMES)
+        entry["display_name"] = _unique(taken, entry.get("organization") or
+                                        f"{entry['unit'].split('-')[0]}栋{entry['real_name'][0]}{rng.choice(NICKNAMES)}")
         entry["approve"] = rng.random() >= 0.03
     return plan
+
+
+def _unique(taken: set[str], name: str) -> str:
+    """Display names are unique: the second 12栋王姐 becomes 12栋王姐2."""
+    candidate, n = name, 1
+    while candidate.lower() in taken:
+        n += 1
+        candidate = f"{name}{n}"
+    taken.add(candidate.lower())
+    return candidate
 
 
 def create_users(plan: list[dict], *, approver: User, via: str = "bulk") -> list[int]:

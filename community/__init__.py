@@ -47,6 +47,8 @@ def create_app(config: dict | None = None) -> Flask:
     from .api import openapi
     from .audit import api as audit_api, views as audit_views
     from .audit.cli import audit_cli
+    from .boards import api as boards_api, views as boards_views  # noqa: F401
+    from .moderation import api as moderation_api  # noqa: F401
     from .demo import demo_cli
     from .estate import api as estate_api, views as estate_views
     from .estate.cli import units_cli
@@ -55,7 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
     for bp in API_BLUEPRINTS:
         csrf.exempt(bp)
         app.register_blueprint(bp)
-    for module in (accounts_views, estate_views, audit_views, rules_views):
+    for module in (accounts_views, estate_views, audit_views, rules_views, boards_views):
         app.register_blueprint(module.bp)
     app.register_blueprint(openapi.bp)
     csrf.exempt(openapi.bp)

@@ -4,3 +4,5 @@ from .accounts.models import ApiToken, Registration, User, UserUnit  # noqa: F40
 from .audit.models import AuditEntry  # noqa: F401
 from .estate.models import Building, Owner, Unit  # noqa: F401
 from .rules.models import RulesVersion  # noqa: F401
+from .boards.models import Attachment, Board, Notification, Post, PostRevision, Thread, ThreadRead  # noqa: F401
+from .moderation.models import Report  # noqa: F401

@@ -1,6 +1,7 @@
 """Accounts: registration, approval, login and tokens, staff and committee appointments."""
 
 import hashlib
+import re
 import secrets
 
 from flask import current_app
@@ -78,9 +79,38 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
 
 
-def _display_name(data: dict) -> str:
+DISPLAY_NAME_RE = re.compile(r"^[^\s@<>\[\]()`*_~,，。:：;；!！?？\\/\"']{2,32}$")
+
+
+def _display_name(data: dict, user: User | None = None) -> str:
+    """Display names are how neighbours know and @mention each other: unique, no spaces or markup."""
     name = _text(data, "display_name", required=False, max_len=NAME_MAX)
-    return name or _("Neighbour") + " " + secrets.token_hex(2).upper()
+    if name is None:
+        while True:
+            name = _("Neighbour") + secrets.token_hex(2).upper()
+            if not _display_name_taken(name, user):
+                return name
+    if not DISPLAY_NAME_RE.match(name):
+        raise Invalid(_("A display name has 2 to 32 characters, without spaces or punctuation."),
+                      field="display_name")
+    if _display_name_taken(name, user):
+        raise Conflict(_("This display name is taken."), field="display_name")
+    return name
+
+
+def _staff_display_name(data: dict, real_name: str) -> str:
+    if data.get("display_name"):
+        return _display_name(data)
+    if DISPLAY_NAME_RE.match(real_name) and not _display_name_taken(real_name, None):
+        return real_name
+    return _display_name({})
+
+
+def _display_name_taken(name: str, user: User | None) -> bool:
+    query = select(User.id).where(func.lower(User.display_name) == name.lower())
+    if user is not None and user.id is not None:
+        query = query.where(User.id != user.id)
+    return db.session.scalar(query.limit(1)) is not None
 
 
 # ---- registration ---------------------------------------------------------------------------
@@ -111,7 +141,6 @@ def register(data: dict) -> User:
     if organization and relation != "vendor":
         raise Invalid(_("Only vendors name an organisation."), field="organization")
     version = _rules_version(data)
-    display_name = _display_name(data)
 
     secret = current_app.config["SECRET_KEY"]
     digest = identity.id_hash(secret, number)
@@ -122,6 +151,7 @@ def register(data: dict) -> User:
                                            Owner.id_hash == digest, Owner.name == real_name)) > 0
 
     user = db.session.scalar(select(User).where(User.phone == phone))
+    display_name = _display_name(data, user)
     if user is not None:
         if user.status != "rejected" or not check_password_hash(user.password_hash, password):
             raise Conflict(_("This phone number is already registered."), field="phone")
@@ -143,6 +173,15 @@ def register(data: dict) -> User:
     reg.roster_match, reg.submitted_at = roster_match, utcnow()
     db.session.commit()
     return user
+
+
+def require_writer(actor) -> None:
+    """Whoever posts or chats must be approved, not muted, and have accepted the current rules."""
+    policy.require(actor, "users.read")
+    if actor.muted_until is not None and actor.muted_until > utcnow():
+        raise Denied(_("You are muted until %(until)s.", until=iso(actor.muted_until)), code="muted",
+                     until=iso(actor.muted_until))
+    rules.require_accepted(actor)
 
 
 def is_blacklisted_identity(digest: str) -> bool:
@@ -217,14 +256,20 @@ def end_unit_rights(unit: Unit, ended_hashes: set[str], now) -> list[int]:
     return sorted(link.user_id for link in links)
 
 
-def grant_owner_rights(unit: Unit, added_hashes: list[str], now) -> None:
-    """An approved owner who buys another unit gets its rights as soon as the roster says so."""
-    if not added_hashes:
-        return
-    users = db.session.scalars(select(User).join(Registration, Registration.id == User.id).where(
-        User.id_hash.in_(added_hashes), User.status == "approved", Registration.relation == "owner")).all()
-    for user in users:
-        db.session.add(UserUnit(user_id=user.id, unit_id=unit.id, relation="owner", started_at=now))
+def grant_owner_rights(added: dict[int, list[str]], now) -> None:
+    """An approved owner who buys another unit gets its rights as soon as the roster says so.
+    ``added`` maps unit ids to the owners' hashes new on them: one query serves a whole import."""
+    hashes = sorted({h for unit_hashes in added.values() for h in unit_hashes})
+    users: dict[str, list[int]] = {}
+    for start in range(0, len(hashes), 5000):  # SQLite allows at most 32,766 bound parameters
+        for user_id, digest in db.session.execute(
+                select(User.id, User.id_hash).join(Registration, Registration.id == User.id).where(
+                    User.id_hash.in_(hashes[start:start + 5000]), User.status == "approved",
+                    Registration.relation == "owner")):
+            users.setdefault(digest, []).append(user_id)
+    db.session.add_all([UserUnit(user_id=user_id, unit_id=unit_id, relation="owner", started_at=now)
+                        for unit_id, unit_hashes in added.items() for h in unit_hashes
+                        for user_id in users.get(h, [])])
 
 
 # ---- login and tokens -------------------------------------------------------------------------
@@ -320,7 +365,7 @@ def create_staff(actor, data: dict, *, via: str = "api") -> User:
     if db.session.scalar(select(User.id).where(User.phone == phone)) is not None:
         raise Conflict(_("This phone number is already registered."), field="phone")
     user = User(phone=phone, password_hash=hash_password(password), real_name=real_name,
-                display_name=_text(data, "display_name", required=False, max_len=NAME_MAX) or real_name,
+                display_name=_staff_display_name(data, real_name),
                 role=role, status="approved", accepted_rules_version=rules.current_version())
     db.session.add(user)
     db.session.flush()

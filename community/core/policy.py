@@ -11,8 +11,42 @@ RESIDENTS = frozenset({"owner", "resident"})
 MEMBERS = frozenset({"owner", "resident", "vendor"})
 EVERYONE = MEMBERS | STAFF
 
-# action -> the roles (``committee`` being the flag on an owner) that may take it.
-RULES: dict[str, frozenset[str]] = {
+# Named groups that boards use for who may start threads and who may reply.
+GROUPS: dict[str, frozenset[str]] = {
+    "staff": STAFF,
+    "committee": frozenset({"committee"}),
+    "community": RESIDENTS | STAFF,
+    "everyone": EVERYONE,
+}
+OVERSEERS = STAFF | {"committee"}  # may read everything, hidden and held content included
+
+
+def _content_visible(roles, actor, target) -> bool:
+    """``target`` has ``status`` and ``author_id``: visible, held (author and overseers) or hidden (overseers)."""
+    if target.status == "visible":
+        return True
+    if roles & OVERSEERS:
+        return True
+    return target.status == "held" and target.author_id == actor.id
+
+
+def _board_post(roles, actor, board) -> bool:
+    return bool(roles & GROUPS[board.post_group])
+
+
+def _thread_reply(roles, actor, thread) -> bool:
+    if thread.locked and not roles & STAFF:
+        return False
+    return bool(roles & GROUPS[thread.board.reply_group])
+
+
+def _post_edit(roles, actor, post) -> bool:
+    return post.author_id == actor.id and post.status != "hidden"
+
+
+# action -> the roles (``committee`` being the flag on an owner) that may take it,
+# or a function of (roles, actor, target) where the answer depends on the target.
+RULES: dict = {
     "roster.read": STAFF | {"committee"},
     "roster.import": STAFF,
     "registration.list": STAFF | {"committee"},
@@ -25,6 +59,14 @@ RULES: dict[str, frozenset[str]] = {
     "rules.draft": frozenset({"admin"}),
     "rules.adopt": frozenset({"admin"}),
     "account.change_password": EVERYONE,
+    "content.view": _content_visible,
+    "content.history": OVERSEERS,
+    "board.post": _board_post,
+    "thread.reply": _thread_reply,
+    "post.edit": _post_edit,
+    "attachment.upload": EVERYONE,
+    "report.create": EVERYONE,
+    "rules.edit_policy": STAFF,
 }
 
 # Writes made from the server's own command line, with no acting account (still audited).
@@ -53,7 +95,10 @@ def can(actor, action: str, target=None) -> bool:
     allowed = RULES.get(action)
     if allowed is None:
         raise KeyError(f"unknown action {action!r}")
-    return bool(roles_of(actor) & allowed)
+    roles = roles_of(actor)
+    if callable(allowed):
+        return allowed(roles, actor, target)
+    return bool(roles & allowed)
 
 
 def require(actor, action: str, target=None, *, hide: bool = False) -> None:

@@ -145,6 +145,7 @@ def import_units(actor, payload, *, via: str = "api") -> dict:
             current.setdefault(owner.unit_id, []).append(owner)
     created = updated = 0
     changes = []
+    changed: list[tuple[Unit, dict[str, Owner], dict[str, tuple[str, str]]]] = []
     for row in rows:
         building = buildings.get(row.building)
         if building is None:
@@ -168,21 +169,23 @@ def import_units(actor, payload, *, via: str = "api") -> dict:
         for h, owner in old.items():
             if h in new and owner.name != new[h][0]:
                 owner.name = new[h][0]
-        if set(old) == set(new):
-            continue
-        db.session.flush()
-        for h in set(old) - set(new):
+        if set(old) != set(new):
+            changed.append((unit, old, new))
+    # One flush gives every new unit its id; flushing per unit made a 5,000-unit import take 10-25 s.
+    db.session.flush()
+    grants: dict[int, list[str]] = {}
+    for unit, old, new in changed:
+        ended = set(old) - set(new)
+        for h in ended:
             old[h].ended_at = now
-        added = []
-        for h in new.keys() - old.keys():
-            owner = Owner(unit_id=unit.id, name=new[h][0], id_hash=h, id_last4=new[h][1], started_at=now)
-            db.session.add(owner)
-            added.append(h)
+        added = [h for h in new if h not in old]
+        db.session.add_all([Owner(unit_id=unit.id, name=new[h][0], id_hash=h, id_last4=new[h][1], started_at=now)
+                            for h in added])
         if old:
-            ended_users = end_unit_rights(unit, set(old) - set(new), now)
-            changes.append({"unit": unit.code, "owners_ended": len(set(old) - set(new)),
-                            "owners_added": len(added), "user_rights_ended": ended_users})
-        grant_owner_rights(unit, added, now)
+            changes.append({"unit": unit.code, "owners_ended": len(ended), "owners_added": len(added),
+                            "user_rights_ended": end_unit_rights(unit, ended, now)})
+        grants[unit.id] = added
+    grant_owner_rights(grants, now)
     db.session.flush()
     audit.record(actor, "roster.import", "units", {"via": via, "created": created, "updated": updated,
                                                     "ownership_changes": len(changes)})

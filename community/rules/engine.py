@@ -94,6 +94,7 @@ class History:
 
 @dataclass(frozen=True)
 class Decision:
+    """The verdict on one item; ``text`` is what to store."""
     action: str
     clause: str | None
     reason: str | None
@@ -164,7 +165,7 @@ class _Automaton:
 @dataclass(frozen=True, eq=False)
 class Compiled:
     """A policy ready to check against: settings resolved, words folded into one automaton."""
-    new_user_days: int
+    new_user_for: timedelta
     new_user_max_links: int
     interval_s: dict[str, int]
     max_per_minute: int
@@ -223,10 +224,26 @@ def _recent_skeleton(text: str) -> str:
 
 def _origins(text: str) -> list[int]:
     """For each skeleton character, the index in ``text`` of the character it came from."""
-    origins = []
-    for index, ch in enumerate(text):
-        origins.extend([index] * len(_FOLD[ord(ch)]))
+    origins: list[int] = []
+    for run in _ALNUM_RUNS.finditer(text):
+        chunk, start = run.group(), run.start()
+        if _one_to_one(chunk):
+            origins.extend(range(start, run.end()))
+        else:
+            for offset, ch in enumerate(chunk):
+                origins.extend([start + offset] * len(_FOLD[ord(ch)]))
     return origins
+
+
+def _one_to_one(chunk: str) -> bool:
+    """Whether each character of a run of letters and digits folds to exactly one character."""
+    if chunk.isascii():
+        return True
+    if not unicodedata.is_normalized("NFKC", chunk):
+        return False
+    # Case-folding never drops a character, so an unchanged length means none grew.
+    folded = chunk.casefold()
+    return len(folded) == len(chunk) and folded.isalnum()
 
 
 def _invisible(ch: str) -> bool:
@@ -328,7 +345,7 @@ def compile_policy(policy: dict) -> Compiled:
         raise ValueError(f"clauses names unknown reasons: {', '.join(sorted(unknown))}")
     words, skeletons = _compile_words(policy["words"])
     return Compiled(
-        new_user_days=_count(settings, "new_user_days"),
+        new_user_for=timedelta(days=_count(settings, "new_user_days")),
         new_user_max_links=_count(settings, "new_user_max_links"),
         interval_s={"post": _count(settings, "post_interval_s"), "chat": _count(settings, "chat_interval_s")},
         max_per_minute=_count(settings, "chat_max_per_minute"),
@@ -411,7 +428,6 @@ def check(compiled: Compiled, where: str, text: str, history: History) -> Decisi
         return refusal
     if skel and any(_recent_skeleton(old) == skel for old in history.recent_texts[:compiled.repeat_window]):
         return _refuse(compiled, "repeat", text)
-    if (history.now - history.joined_at < timedelta(days=compiled.new_user_days)
-            and count_links(text) > compiled.new_user_max_links):
+    if history.now - history.joined_at < compiled.new_user_for and count_links(text) > compiled.new_user_max_links:
         return _refuse(compiled, "links_new_user", text)
     return _words(compiled, text, skel) or Decision("allow", None, None, text)

@@ -1,11 +1,18 @@
 """Interaction rules: the adopted version everyone accepts before taking part."""
 
+import json
+import re
+from datetime import timedelta
+
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..core import policy
-from ..core.errors import Invalid, NotFound
+from ..audit import services as audit
+from ..core.errors import Conflict, Invalid, NotFound, RuleViolation, RulesNotAccepted
+from ..core.timeutil import utcnow
 from ..extensions import db
+from . import engine
 from .models import RulesVersion
 
 
@@ -25,6 +32,14 @@ def get(version: int) -> RulesVersion:
     return found
 
 
+def get_visible(actor, version: int) -> RulesVersion:
+    """Adopted and past versions are public; drafts only for those who may see the back office."""
+    found = get(version)
+    if found.status == "draft" and not (policy.is_staff(actor) or policy.is_committee(actor)):
+        raise NotFound(_("No such rules version."))
+    return found
+
+
 def accept(actor, version) -> int:
     policy.require(actor, "rules.accept")
     if not isinstance(version, int) or isinstance(version, bool):
@@ -39,3 +54,200 @@ def accept(actor, version) -> int:
 def serialize(rules: RulesVersion) -> dict:
     return {"version": rules.version, "text": rules.text, "clauses": rules.clauses, "policy": rules.policy,
             "status": rules.status}
+
+
+# ---- enforcement: the one check every service that accepts user text calls -------------------
+
+_compiled: dict[str, "engine.Compiled"] = {}
+
+
+def compiled_policy(rules: RulesVersion) -> "engine.Compiled":
+    key = json.dumps(rules.policy, sort_keys=True, ensure_ascii=False)
+    found = _compiled.get(key)
+    if found is None:
+        if len(_compiled) > 8:
+            _compiled.clear()
+        found = _compiled[key] = engine.compile_policy(rules.policy)
+    return found
+
+
+def require_accepted(actor) -> None:
+    """Posting and chatting need the current rules version accepted."""
+    version = current_version()
+    if version is not None and actor.accepted_rules_version != version:
+        raise RulesNotAccepted(_("The interaction rules have changed: please read and accept version %(v)s.",
+                                 v=version), current_version=version)
+
+
+def check(actor, where: str, text: str) -> engine.Decision:
+    """Judge ``text`` that ``actor`` wants to publish in ``where`` (post, title, edit or chat).
+    Raises RuleViolation for a refusal; answers the decision (allow, mask or hold) otherwise."""
+    rules = current()
+    if rules is None:
+        return engine.Decision("allow", None, None, text)
+    decision = engine.check(compiled_policy(rules), "chat" if where == "chat" else "post", text,
+                            _history(actor, where))
+    if decision.action == "block":
+        raise RuleViolation(refusal_message(decision), clause=decision.clause, reason=decision.reason,
+                            **({"retry_after": decision.retry_after} if decision.retry_after else {}))
+    return decision
+
+
+def refusal_message(decision: engine.Decision) -> str:
+    clause = decision.clause or "-"
+    messages = {
+        "word": _("This contains wording that clause %(clause)s of the rules does not allow.", clause=clause),
+        "links_new_user": _("New members may not post that many links yet (clause %(clause)s).", clause=clause),
+        "interval": _("You are posting too fast; try again in %(s)s seconds (clause %(clause)s).",
+                      s=decision.retry_after or 1, clause=clause),
+        "minute_cap": _("You are sending too many messages; try again in %(s)s seconds (clause %(clause)s).",
+                        s=decision.retry_after or 1, clause=clause),
+        "daily_cap": _("You have reached today's limit (clause %(clause)s).", clause=clause),
+        "repeat": _("You have already posted the same text (clause %(clause)s).", clause=clause),
+        "too_short": _("This is too short to post (clause %(clause)s).", clause=clause),
+        "too_long": _("This is too long (clause %(clause)s).", clause=clause),
+    }
+    return messages.get(decision.reason, _("This breaks clause %(clause)s of the rules.", clause=clause))
+
+
+def _history(actor, where: str) -> engine.History:
+    now = utcnow()
+    joined = (actor.registration.decided_at if actor.registration and actor.registration.decided_at
+              else actor.created_at)
+    if where in ("title", "edit"):
+        return engine.History(now, joined, None, 0, 0, ())
+    if where == "chat":
+        from ..chat.models import Message as Item
+    else:
+        from ..boards.models import Post as Item
+    mine = Item.author_id == actor.id
+    recent = db.session.execute(
+        select(Item.created_at, Item.body).where(mine).order_by(Item.id.desc()).limit(20)).all()
+
+    def count_since(delta: timedelta) -> int:
+        return db.session.scalar(select(func.count(Item.id)).where(mine, Item.created_at >= now - delta))
+
+    return engine.History(
+        now=now, joined_at=joined, last_at=recent[0].created_at if recent else None,
+        count_last_minute=count_since(timedelta(minutes=1)) if recent else 0,
+        count_today=count_since(timedelta(days=1)) if recent else 0,
+        recent_texts=tuple(r.body for r in recent))
+
+
+# ---- drafting, adopting and tuning versions ---------------------------------------------------
+
+CLAUSE_ID_RE = re.compile(r"^\d{1,2}(\.\d{1,2}){0,2}$")
+WORD_ACTIONS = ("block", "review", "mask")
+LIMITS = ("new_user_days", "new_user_max_links", "post_interval_s", "chat_interval_s", "chat_max_per_minute",
+          "auto_hide_reports")
+
+
+def _validate_clauses(clauses) -> list[dict]:
+    if not isinstance(clauses, list) or not clauses:
+        raise Invalid(_("Give the numbered clauses."), field="clauses")
+    seen, result = set(), []
+    for i, clause in enumerate(clauses):
+        if not isinstance(clause, dict) or not isinstance(clause.get("id"), str) \
+                or not CLAUSE_ID_RE.match(clause["id"]) or clause["id"] in seen:
+            raise Invalid(_("Each clause needs a unique number such as 3.2."), field=f"clauses[{i}].id")
+        if not isinstance(clause.get("text"), str) or not clause["text"].strip():
+            raise Invalid(_("Each clause needs its text."), field=f"clauses[{i}].text")
+        seen.add(clause["id"])
+        result.append({"id": clause["id"], "text": clause["text"].strip()})
+    return result
+
+
+def _validate_policy(policy_, clause_ids: set[str]) -> dict:
+    if not isinstance(policy_, dict):
+        raise Invalid(_("The policy must be an object."), field="policy")
+    words = policy_.get("words", [])
+    if not isinstance(words, list) or len(words) > 20000:
+        raise Invalid(_("The word list must be a list."), field="policy.words")
+    clean_words, seen = [], set()
+    for i, entry in enumerate(words):
+        where = f"policy.words[{i}]"
+        if not isinstance(entry, dict) or not isinstance(entry.get("word"), str) or not entry["word"].strip() \
+                or len(entry["word"]) > 64:
+            raise Invalid(_("Each entry needs a word."), field=f"{where}.word")
+        if entry.get("action") not in WORD_ACTIONS:
+            raise Invalid(_("The action must be block, review or mask."), field=f"{where}.action")
+        if entry.get("clause") not in clause_ids:
+            raise Invalid(_("Cite a clause of these rules."), field=f"{where}.clause")
+        word = entry["word"].strip()
+        if word.lower() not in seen:
+            seen.add(word.lower())
+            clean_words.append({"word": word, "action": entry["action"], "clause": entry["clause"]})
+    result = dict(policy_)
+    result["words"] = clean_words
+    for name in LIMITS:
+        value = policy_.get(name)
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 100000:
+            raise Invalid(_("Give a whole number from 0 to 100000."), field=f"policy.{name}")
+    try:
+        engine.compile_policy(result)
+    except (TypeError, ValueError) as error:
+        raise Invalid(str(error), field="policy") from None
+    return result
+
+
+def draft(actor, data: dict) -> RulesVersion:
+    policy.require(actor, "rules.draft")
+    text = data.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise Invalid(_("This field is required."), field="text")
+    clauses = _validate_clauses(data.get("clauses"))
+    rules_policy = _validate_policy(data.get("policy"), {c["id"] for c in clauses})
+    version = (db.session.scalar(select(func.max(RulesVersion.version))) or 0) + 1
+    new = RulesVersion(version=version, text=text.strip(), clauses=clauses, policy=rules_policy, status="draft")
+    db.session.add(new)
+    audit.record(actor, "rules.drafted", f"rules:{version}", {"clauses": len(clauses),
+                                                             "words": len(rules_policy["words"])})
+    db.session.commit()
+    return new
+
+
+def adopt(actor, version: int, vote_id=None) -> RulesVersion:
+    policy.require(actor, "rules.adopt")
+    found = get(version)
+    if found.status != "draft":
+        raise Conflict(_("Only a draft can be adopted."))
+    if vote_id is not None and (not isinstance(vote_id, int) or isinstance(vote_id, bool)):
+        raise Invalid(_("Give the id of the vote that carried it."), field="vote_id")
+    for previous in db.session.scalars(select(RulesVersion).where(RulesVersion.status == "adopted")):
+        previous.status = "superseded"
+    found.status, found.adopted_at, found.adopted_by_id, found.vote_id = "adopted", utcnow(), actor.id, vote_id
+    audit.record(actor, "rules.adopted", f"rules:{version}", {"vote_id": vote_id})
+    db.session.commit()
+    return found
+
+
+def edit_policy(actor, changes) -> RulesVersion:
+    """Staff tune the word lists and limits of the adopted version; the clauses stay as accepted."""
+    policy.require(actor, "rules.edit_policy")
+    found = current()
+    if found is None:
+        raise NotFound(_("No rules have been adopted."))
+    if not isinstance(changes, dict) or not changes or set(changes) - set(LIMITS) - {"words"}:
+        raise Invalid(_("Change the words or the limits only."), field="policy")
+    before = found.policy
+    updated = _validate_policy({**before, **changes}, {c["id"] for c in found.clauses})
+    old_words = {(w["word"], w["action"], w["clause"]) for w in before.get("words", [])}
+    new_words = {(w["word"], w["action"], w["clause"]) for w in updated["words"]}
+    found.policy = updated
+    audit.record(actor, "rules.policy_edited", f"rules:{found.version}", {
+        "words_added": sorted(w[0] for w in new_words - old_words)[:200],
+        "words_removed": sorted(w[0] for w in old_words - new_words)[:200],
+        "limits": {k: [before.get(k), updated.get(k)] for k in LIMITS if before.get(k) != updated.get(k)}})
+    db.session.commit()
+    return found
+
+
+def changes_since(version: int | None) -> dict:
+    """Which clauses differ between the version a user accepted and the current one."""
+    now = current()
+    old = db.session.get(RulesVersion, version) if version else None
+    before = {c["id"]: c["text"] for c in (old.clauses if old else [])}
+    after = {c["id"]: c["text"] for c in (now.clauses if now else [])}
+    return {"added": [k for k in after if k not in before],
+            "changed": [k for k in after if k in before and before[k] != after[k]],
+            "removed": [k for k in before if k not in after]}

@@ -1,0 +1,343 @@
+"""Boards: threads, nested replies, edits with history, mentions and reply notifications."""
+
+import re
+
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import selectinload
+
+from ..accounts import services as accounts
+from ..accounts.models import User
+from ..audit import services as audit
+from ..core import policy, sanitize
+from ..core.errors import Denied, Invalid, NotFound
+from ..core.timeutil import iso, utcnow
+from ..extensions import db
+from ..rules import services as rules
+from .models import Attachment, Board, Notification, Post, PostRevision, Thread, ThreadRead
+
+TITLE_MAX = 120
+BODY_MAX = 20000
+MENTION_RE = re.compile(r"@([^\s@<>\[\]()`*_~,，。:：;；!！?？\\/\"']{2,32})")
+MEDIA_RE = re.compile(r"/media/([A-Za-z0-9_-]{16,64})")
+
+
+# ---- reading --------------------------------------------------------------------------------------
+
+def boards(actor) -> list[Board]:
+    policy.require(actor, "users.read")
+    return list(db.session.scalars(select(Board).order_by(Board.position, Board.id)))
+
+
+def board(actor, slug: str) -> Board:
+    policy.require(actor, "users.read")
+    found = db.session.scalar(select(Board).where(Board.slug == slug))
+    if found is None:
+        raise NotFound(_("No such board."))
+    return found
+
+
+def _visible(actor, model):
+    """A filter for rows of ``model`` (Thread or Post) that ``actor`` may see."""
+    if policy.roles_of(actor) & policy.OVERSEERS:
+        return True
+    return or_(model.status == "visible", and_(model.status == "held", model.author_id == actor.id))
+
+
+def thread(actor, thread_id: int) -> Thread:
+    policy.require(actor, "users.read")
+    found = db.session.get(Thread, thread_id)
+    if found is None or not policy.can(actor, "content.view", found):
+        raise NotFound(_("No such thread."))
+    return found
+
+
+def threads(actor, slug: str, *, before: str | None = None, limit: int = 30) -> tuple[list[dict], str | None]:
+    """Pinned threads first, then the most recently active; ``before`` is the cursor from the last page."""
+    found = board(actor, slug)
+    order = (Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
+    query = select(Thread).where(Thread.board_id == found.id, _visible(actor, Thread))
+    if before:
+        try:
+            pinned, at_id = before.split(":", 1)
+            last_id = int(at_id)
+            cursor = db.session.get(Thread, last_id)
+        except ValueError:
+            cursor = None
+        if cursor is None or pinned not in ("0", "1"):
+            raise Invalid(_("This cursor is not valid."), field="before")
+        older = or_(Thread.last_post_at < cursor.last_post_at,
+                    and_(Thread.last_post_at == cursor.last_post_at, Thread.id < cursor.id))
+        if cursor.pinned:
+            query = query.where(or_(Thread.pinned.is_(False), and_(Thread.pinned.is_(True), older)))
+        else:
+            query = query.where(Thread.pinned.is_(False), older)
+    rows = list(db.session.scalars(query.order_by(*order).limit(limit)))
+    reads = {}
+    if rows:
+        reads = dict(db.session.execute(select(ThreadRead.thread_id, ThreadRead.last_post_id).where(
+            ThreadRead.user_id == actor.id, ThreadRead.thread_id.in_([t.id for t in rows]))).all())
+    cards = _author_cards({t.author_id for t in rows})
+    items = [serialize_thread_card(t, cards[t.author_id], reads.get(t.id)) for t in rows]
+    cursor = f"{int(rows[-1].pinned)}:{rows[-1].id}" if len(rows) == limit else None
+    return items, cursor
+
+
+def thread_page(actor, thread_id: int) -> dict:
+    """A thread with every reply the reader may see; marks it read."""
+    found = thread(actor, thread_id)
+    posts = list(db.session.scalars(
+        select(Post).where(Post.thread_id == found.id, _visible(actor, Post)).order_by(Post.id)))
+    opening = next((p for p in posts if p.opening), None)
+    cards = _author_cards({p.author_id for p in posts} | {found.author_id})
+    replies = [p for p in posts if not p.opening]
+    _mark_read(actor, found)
+    return {
+        "id": found.id, "board": found.board.slug, "title": found.title, "author": cards[found.author_id],
+        "body_html": opening.body_html if opening else "", "opening_post_id": opening.id if opening else None,
+        "status": found.status, "locked": found.locked, "pinned": found.pinned, "created_at": iso(found.created_at),
+        "edited": bool(opening and opening.edited_at), "can_reply": policy.can(actor, "thread.reply", found),
+        "posts": [serialize_post(p, cards[p.author_id]) for p in replies],
+    }
+
+
+def _mark_read(actor, found: Thread) -> None:
+    if not found.last_post_id:
+        return
+    updated = db.session.execute(update(ThreadRead).where(
+        ThreadRead.user_id == actor.id, ThreadRead.thread_id == found.id).values(last_post_id=found.last_post_id))
+    if updated.rowcount == 0:
+        db.session.add(ThreadRead(user_id=actor.id, thread_id=found.id, last_post_id=found.last_post_id))
+    db.session.commit()
+
+
+def _author_cards(ids: set[int]) -> dict[int, dict]:
+    if not ids:
+        return {}
+    users = db.session.scalars(select(User).where(User.id.in_(ids)).options(
+        selectinload(User.unit_links), selectinload(User.registration)))
+    return {u.id: accounts.serialize_public(u) for u in users}
+
+
+def revisions(actor, post_id: int) -> list[dict]:
+    policy.require(actor, "content.history")
+    post = db.session.get(Post, post_id)
+    if post is None:
+        raise NotFound(_("No such post."))
+    rows = db.session.scalars(select(PostRevision).where(PostRevision.post_id == post.id).order_by(PostRevision.id))
+    return [{"id": r.id, "body": r.body, "body_html": r.body_html, "written_at": iso(r.written_at),
+             "replaced_at": iso(r.replaced_at)} for r in rows]
+
+
+# ---- writing --------------------------------------------------------------------------------------
+
+def _clean_text(value, field: str, max_len: int) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise Invalid(_("This field is required."), field=field)
+    if len(value) > max_len:
+        raise Invalid(_("This field is too long."), field=field)
+    return value.strip()
+
+
+def _judge(actor, where: str, text: str):
+    return rules.check(actor, where, text)
+
+
+STRENGTH = {"allow": 0, "mask": 1, "hold": 2}
+
+
+def start_thread(actor, slug: str, title, body, attachment_ids=None) -> Thread:
+    accounts.require_writer(actor)
+    found = board(actor, slug)
+    if not policy.can(actor, "board.post", found):
+        raise Denied(_("You may not start threads on this board."))
+    title = _clean_text(title, "title", TITLE_MAX)
+    body = _clean_text(body, "body", BODY_MAX)
+    title_decision = _judge(actor, "title", title)
+    body_decision = _judge(actor, "post", body)
+    status = "held" if "hold" in (title_decision.action, body_decision.action) else "visible"
+    now = utcnow()
+    new = Thread(board_id=found.id, author_id=actor.id, title=title_decision.text, status=status,
+                 created_at=now, last_post_at=now)
+    db.session.add(new)
+    db.session.flush()
+    post = _write_post(actor, new, None, body_decision.text, status, now, attachment_ids, opening=True)
+    new.last_post_id = post.id
+    if policy.is_staff(actor):
+        audit.record(actor, "thread.created", f"thread:{new.id}", {"board": found.slug, "status": status})
+    db.session.commit()
+    return new
+
+
+def reply(actor, thread_id: int, body, parent_id=None, attachment_ids=None) -> Post:
+    accounts.require_writer(actor)
+    found = thread(actor, thread_id)
+    if found.locked and not policy.is_staff(actor):
+        raise Denied(_("This thread is locked."), code="forbidden")
+    if not policy.can(actor, "thread.reply", found):
+        raise Denied(_("You may not reply on this board."))
+    parent = None
+    if parent_id is not None:
+        if not isinstance(parent_id, int) or isinstance(parent_id, bool):
+            raise Invalid(_("Reply to a post of this thread."), field="parent_id")
+        parent = db.session.get(Post, parent_id)
+        if parent is None or parent.thread_id != found.id or not policy.can(actor, "content.view", parent):
+            raise Invalid(_("Reply to a post of this thread."), field="parent_id")
+    body = _clean_text(body, "body", BODY_MAX)
+    decision = _judge(actor, "post", body)
+    status = "held" if decision.action == "hold" else "visible"
+    now = utcnow()
+    post = _write_post(actor, found, parent, decision.text, status, now, attachment_ids)
+    if status == "visible":
+        found.reply_count += 1
+        found.last_post_at, found.last_post_id = now, post.id
+        answered = parent.author_id if parent else found.author_id
+        if answered != actor.id:
+            db.session.add(Notification(user_id=answered, kind="reply", actor_id=actor.id, thread_id=found.id,
+                                        post_id=post.id, created_at=now))
+    if policy.is_staff(actor):
+        audit.record(actor, "post.created", f"post:{post.id}", {"thread": found.id, "status": status})
+    db.session.commit()
+    return post
+
+
+def edit(actor, post_id: int, body) -> Post:
+    accounts.require_writer(actor)
+    post = db.session.get(Post, post_id)
+    if post is None or not policy.can(actor, "content.view", post):
+        raise NotFound(_("No such post."))
+    if not policy.can(actor, "post.edit", post):
+        raise Denied(_("Only the author can edit a post."))
+    if db.session.get(Thread, post.thread_id).locked:
+        raise Denied(_("This thread is locked."))
+    body = _clean_text(body, "body", BODY_MAX)
+    decision = _judge(actor, "edit", body)
+    if decision.text == post.body:
+        return post
+    now = utcnow()
+    db.session.add(PostRevision(post_id=post.id, body=post.body, body_html=post.body_html,
+                                written_at=post.edited_at or post.created_at, replaced_at=now))
+    post.body = decision.text
+    post.body_html = _render(decision.text)[0]
+    post.edited_at = now
+    if decision.action == "hold" and post.status == "visible":
+        post.status = "held"
+        if post.opening:
+            db.session.get(Thread, post.thread_id).status = "held"
+    if policy.is_staff(actor):
+        audit.record(actor, "post.edited", f"post:{post.id}", {})
+    db.session.commit()
+    return post
+
+
+def _render(body: str) -> tuple[str, dict[str, int]]:
+    mentioned = _mentioned_users(body)
+    return sanitize.render(body, mentions=mentioned), mentioned
+
+
+def _mentioned_users(body: str) -> dict[str, int]:
+    """Display names @mentioned in ``body``: the longest registered name at each @."""
+    candidates = {}
+    for token in MENTION_RE.findall(body):
+        for end in range(len(token), 1, -1):
+            candidates.setdefault(token[:end].lower(), None)
+    if not candidates:
+        return {}
+    rows = db.session.execute(select(User.display_name, User.id).where(
+        func.lower(User.display_name).in_(list(candidates)[:500]), User.status == "approved")).all()
+    return {name: user_id for name, user_id in rows}
+
+
+def _write_post(actor, found: Thread, parent: Post | None, body: str, status: str, now, attachment_ids,
+                opening: bool = False) -> Post:
+    body = _attach(actor, body, attachment_ids)
+    html, mentioned = _render(body)
+    post = Post(thread_id=found.id, parent_id=parent.id if parent else None, author_id=actor.id, opening=opening,
+                body=body, body_html=html, status=status, created_at=now)
+    db.session.add(post)
+    db.session.flush()
+    keys = MEDIA_RE.findall(body)
+    if keys:
+        db.session.execute(update(Attachment).where(Attachment.key.in_(keys), Attachment.uploader_id == actor.id,
+                                                    Attachment.post_id.is_(None)).values(post_id=post.id))
+    if status == "visible":
+        for user_id in set(mentioned.values()) - {actor.id}:
+            db.session.add(Notification(user_id=user_id, kind="mention", actor_id=actor.id, thread_id=found.id,
+                                        post_id=post.id, created_at=now))
+    return post
+
+
+def _attach(actor, body: str, attachment_ids) -> str:
+    """Images uploaded beforehand are appended to the Markdown unless the body already shows them."""
+    if attachment_ids is None:
+        return body
+    if not isinstance(attachment_ids, list) or not all(isinstance(i, int) for i in attachment_ids) \
+            or len(attachment_ids) > 9:
+        raise Invalid(_("Give up to nine attachment ids."), field="attachments")
+    found = {a.id: a for a in db.session.scalars(select(Attachment).where(
+        Attachment.id.in_(attachment_ids), Attachment.uploader_id == actor.id, Attachment.post_id.is_(None)))}
+    if set(attachment_ids) - set(found):
+        raise Invalid(_("An attachment is missing or already used."), field="attachments")
+    shown = set(MEDIA_RE.findall(body))
+    extra = [f"![](/media/{found[i].key})" for i in attachment_ids if found[i].key not in shown]
+    return body + ("\n\n" + "\n".join(extra) if extra else "")
+
+
+# ---- notifications --------------------------------------------------------------------------------
+
+def notifications(actor, *, before: int | None = None, limit: int = 50) -> list[dict]:
+    """Newest first; ``before`` pages back through older ones."""
+    policy.require(actor, "users.read")
+    query = select(Notification).where(Notification.user_id == actor.id)
+    if before:
+        query = query.where(Notification.id < before)
+    rows = list(db.session.scalars(query.order_by(Notification.id.desc()).limit(limit)))
+    cards = _author_cards({n.actor_id for n in rows if n.actor_id})
+    titles = dict(db.session.execute(select(Thread.id, Thread.title).where(
+        Thread.id.in_({n.thread_id for n in rows if n.thread_id}))).all()) if rows else {}
+    return [{"id": n.id, "kind": n.kind, "actor": cards.get(n.actor_id), "thread_id": n.thread_id,
+             "post_id": n.post_id, "title": titles.get(n.thread_id), "created_at": iso(n.created_at),
+             "read": n.read_at is not None} for n in rows]
+
+
+def unread_count(actor) -> int:
+    return db.session.scalar(select(func.count(Notification.id)).where(
+        Notification.user_id == actor.id, Notification.read_at.is_(None)))
+
+
+def mark_notifications_read(actor, ids=None) -> int:
+    policy.require(actor, "users.read")
+    query = update(Notification).where(Notification.user_id == actor.id, Notification.read_at.is_(None))
+    if ids is not None:
+        if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
+            raise Invalid(_("Give a list of notification ids."), field="ids")
+        query = query.where(Notification.id.in_(ids))
+    count = db.session.execute(query.values(read_at=utcnow())).rowcount
+    db.session.commit()
+    return count
+
+
+# ---- what the API returns -------------------------------------------------------------------------
+
+def localized(board_: Board) -> tuple[str, str]:
+    if str(get_locale() or "zh") == "en":
+        return board_.name_en, board_.description_en
+    return board_.name, board_.description
+
+
+def serialize_board(board_: Board, actor) -> dict:
+    name, description = localized(board_)
+    return {"slug": board_.slug, "name": name, "description": description,
+            "can_post": policy.can(actor, "board.post", board_)}
+
+
+def serialize_thread_card(t: Thread, author: dict, read_upto: int | None) -> dict:
+    return {"id": t.id, "title": t.title, "author": author, "status": t.status, "pinned": t.pinned,
+            "locked": t.locked, "replies": t.reply_count, "created_at": iso(t.created_at),
+            "last_post_at": iso(t.last_post_at), "unread": read_upto is None or read_upto < t.last_post_id}
+
+
+def serialize_post(p: Post, author: dict) -> dict:
+    return {"id": p.id, "parent_id": p.parent_id, "author": author, "body_html": p.body_html, "status": p.status,
+            "created_at": iso(p.created_at), "edited": p.edited_at is not None}

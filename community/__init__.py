@@ -129,7 +129,7 @@ def _register_errors(app: Flask) -> None:
     def app_error(error: AppError):
         if is_api_request():
             return error_response(error)
-        return render_template("error.html", message=error.message, status=error.status), error.status
+        return render_template("error.html", message=_(str(error.message)), status=error.status), error.status
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):

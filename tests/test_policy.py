@@ -22,7 +22,12 @@ MATRIX = {
     "rules.draft":         {"admin"},
     "rules.adopt":         {"admin"},
     "account.change_password": set(ROLES),
+    "content.history":     {"committee", "staff", "admin"},
+    "attachment.upload":   set(ROLES),
+    "report.create":       set(ROLES),
+    "rules.edit_policy":   {"staff", "admin"},
 }
+TARGETED = {"content.view", "board.post", "thread.reply", "post.edit"}
 
 
 def actor(role: str, status: str = "approved"):
@@ -38,7 +43,50 @@ def test_matrix(role, action):
 
 
 def test_matrix_covers_every_action():
-    assert set(MATRIX) == set(policy.RULES)
+    assert set(MATRIX) | TARGETED == set(policy.RULES)
+
+
+def board(post_group, reply_group="everyone"):
+    return SimpleNamespace(post_group=post_group, reply_group=reply_group)
+
+
+BOARD_MATRIX = {
+    "staff": {"staff", "admin"},
+    "committee": {"committee"},
+    "community": {"owner", "committee", "resident", "staff", "admin"},
+    "everyone": set(ROLES),
+}
+
+
+@pytest.mark.parametrize("group", sorted(BOARD_MATRIX))
+@pytest.mark.parametrize("role", ROLES)
+def test_board_post_and_reply(role, group):
+    assert policy.can(actor(role), "board.post", board(group)) is (role in BOARD_MATRIX[group])
+    thread = SimpleNamespace(locked=False, board=board("staff", group))
+    assert policy.can(actor(role), "thread.reply", thread) is (role in BOARD_MATRIX[group])
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_locked_thread_only_staff_reply(role):
+    thread = SimpleNamespace(locked=True, board=board("everyone", "everyone"))
+    assert policy.can(actor(role), "thread.reply", thread) is (role in {"staff", "admin"})
+
+
+@pytest.mark.parametrize("status", ["visible", "held", "hidden"])
+@pytest.mark.parametrize("role", ROLES)
+def test_content_visibility(role, status):
+    others = SimpleNamespace(status=status, author_id=99)
+    own = SimpleNamespace(status=status, author_id=1)
+    overseer = role in {"committee", "staff", "admin"}
+    assert policy.can(actor(role), "content.view", others) is (status == "visible" or overseer)
+    assert policy.can(actor(role), "content.view", own) is (status != "hidden" or overseer)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_authors_edit(role):
+    assert policy.can(actor(role), "post.edit", SimpleNamespace(author_id=1, status="visible")) is True
+    assert policy.can(actor(role), "post.edit", SimpleNamespace(author_id=2, status="visible")) is False
+    assert policy.can(actor(role), "post.edit", SimpleNamespace(author_id=1, status="hidden")) is False
 
 
 @pytest.mark.parametrize("status,code", [("pending", "pending_approval"), ("rejected", "rejected")])

@@ -31,6 +31,10 @@ def _path_id(name: str) -> dict:
     return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
 
 
+def _path_str(name: str) -> dict:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+
+
 PAGING = [{"name": "after", "in": "query", "schema": {"type": "integer"}},
           {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}}]
 LIST = _obj(items={"type": "array", "items": {"type": "object"}}, next={"type": ["integer", "null"]})
@@ -81,7 +85,45 @@ def spec() -> dict:
             "post": _op("Import or update units", tag="estate", errors=(400,),
                         body=_obj(units={"type": "array", "items": UNIT_IN}),
                         result=_obj(created="integer", updated="integer"))},
-        "/rules": {"get": _op("The current interaction rules", tag="rules", auth=False, errors=(404,))},
+        "/rules": {"get": _op("The current interaction rules", tag="rules", auth=False, errors=(404,)),
+                   "post": _op("Draft a new version (admin)", tag="rules", ok=201, errors=(400,),
+                               body=_obj(text="string", clauses={"type": "array"}, policy="object"),
+                               result=_obj(version="integer"))},
+        "/rules/{version}": {"get": _op("One rules version", tag="rules", auth=False, errors=(404,),
+                                        params=[_path_id("version")])},
+        "/rules/{version}/adopt": {"post": _op("Adopt a drafted version (admin)", tag="rules", errors=(404, 409),
+                                               params=[_path_id("version")], body=_obj(vote_id="integer"))},
+        "/rules/policy": {"patch": _op("Edit the word lists and limits of the adopted version (staff)",
+                                       tag="rules", errors=(400,), body={"type": "object"})},
+        "/boards": {"get": _op("Boards and whether the caller may start threads", tag="boards", result=LIST)},
+        "/boards/{slug}/threads": {
+            "get": _op("Threads, pinned first, then by last activity", tag="boards", result=LIST, errors=(404,),
+                       params=[_path_str("slug"), {"name": "before", "in": "query", "schema": {"type": "string"}}]),
+            "post": _op("Start a thread (Markdown body)", tag="boards", ok=201, errors=(400, 404, 422),
+                        params=[_path_str("slug")],
+                        body=_obj(title="string", body="string", attachments={"type": "array"}),
+                        result=_obj(id="integer", status="string"))},
+        "/threads/{id}": {"get": _op("A thread with the replies the caller may see", tag="boards", errors=(404,),
+                                     params=[_path_id("id")])},
+        "/threads/{id}/posts": {"post": _op("Reply, optionally to a post (parent_id)", tag="boards", ok=201,
+                                            errors=(400, 404, 422), params=[_path_id("id")],
+                                            body=_obj(body="string", parent_id="integer"),
+                                            result=_obj(id="integer", status="string"))},
+        "/posts/{id}": {"patch": _op("Edit your post (earlier versions are kept)", tag="boards",
+                                     errors=(400, 404, 422), params=[_path_id("id")], body=_obj(body="string"))},
+        "/posts/{id}/revisions": {"get": _op("Earlier versions of a post (staff, committee)", tag="boards",
+                                             result=LIST, errors=(404,), params=[_path_id("id")])},
+        "/attachments": {"post": _op("Upload an image (JPEG, PNG, WebP; 5 MB; metadata removed)", tag="boards",
+                                     ok=201, errors=(400, 413))},
+        "/notifications": {"get": _op("Replies and mentions, newest first", tag="boards", result=LIST)},
+        "/notifications/read": {"post": _op("Mark notifications read (all, or the given ids)", tag="boards",
+                                            body=_obj(ids={"type": "array"}))},
+        "/search": {"get": _op("Search titles and posts", tag="boards", result=LIST, errors=(400,),
+                               params=[{"name": "q", "in": "query", "required": True,
+                                        "schema": {"type": "string"}}])},
+        "/reports": {"post": _op("Report a thread, post, message or user", tag="moderation", ok=201,
+                                 errors=(400, 404, 409),
+                                 body=_obj(target="string", clause="string", note="string"))},
         "/audit": {"get": _op("The audit trail", tag="audit", result=LIST, params=PAGING)},
         "/audit/verify": {"get": _op("Check the hash chain", tag="audit",
                                      result=_obj(ok="boolean", entries="integer", first_bad_seq="integer"))},

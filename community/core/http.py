@@ -82,7 +82,9 @@ def is_api_request() -> bool:
 
 
 def error_response(error: AppError):
-    response = jsonify({"error": error.to_dict()})
+    body = error.to_dict()
+    body["message"] = _(body["message"])  # messages marked with N_ in pure modules are translated here
+    response = jsonify({"error": body})
     response.status_code = error.status
     if error.status == 429 and "retry_after" in error.extra:
         response.headers["Retry-After"] = str(error.extra["retry_after"])
@@ -96,7 +98,9 @@ HTTP_CODES = {400: "invalid", 401: "unauthenticated", 403: "forbidden", 404: "no
 def http_error_response(exc: HTTPException):
     code = HTTP_CODES.get(exc.code or 500, "invalid" if (exc.code or 500) < 500 else "server_error")
     messages = {
-        400: _("The request could not be understood."), 404: _("Not found."),
+        400: _("The request could not be understood."), 401: _("Please log in first."),
+        403: _("You are not allowed to do this."), 404: _("Not found."), 415: _("Send JSON."),
+        500: _("Something went wrong on our side."),
         405: _("This method is not allowed here."), 413: _("The request body is too large."),
         429: _("Too many attempts; please wait and try again."),
     }

@@ -6,6 +6,11 @@ An actor is anything with ``id``, ``role``, ``committee`` and ``status`` (a ``Us
 
 from .errors import Denied, NotFound, Unauthenticated
 
+
+def N_(message: str) -> str:
+    """Marks a message for the catalogue; it is translated when the error is shown."""
+    return message
+
 STAFF = frozenset({"staff", "admin"})
 RESIDENTS = frozenset({"owner", "resident"})
 MEMBERS = frozenset({"owner", "resident", "vendor"})
@@ -104,13 +109,13 @@ def can(actor, action: str, target=None) -> bool:
 def require(actor, action: str, target=None, *, hide: bool = False) -> None:
     """Raise unless ``actor`` may take ``action``; ``hide`` answers 404 instead of 403."""
     if actor is None:
-        raise Unauthenticated("Please log in first.")
+        raise Unauthenticated(N_("Please log in first."))
     if actor.status in BLOCKING_STATUS:
-        raise Denied("Your account is not active yet.", code=BLOCKING_STATUS[actor.status])
+        raise Denied(N_("Your account is not active yet."), code=BLOCKING_STATUS[actor.status])
     if not can(actor, action, target):
         if hide:
-            raise NotFound("Not found.")
-        raise Denied("You are not allowed to do this.")
+            raise NotFound(N_("Not found."))
+        raise Denied(N_("You are not allowed to do this."))
 
 
 def personal_view(actor, subject) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..audit import services as audit
@@ -33,7 +34,7 @@ def parse_area(raw, field: str) -> int:
     except InvalidOperation:
         value = None
     if value is None or not value.is_finite() or value <= 0 or value >= 100000 or value != value.quantize(Decimal("0.01")):
-        raise Invalid("Area must be a positive number of square metres with at most two decimals.", field=field)
+        raise Invalid(_("Area must be a positive number of square metres with at most two decimals."), field=field)
     return int(value * 100)
 
 
@@ -46,7 +47,7 @@ def _parse_bool(raw, field: str) -> bool:
         return True
     if isinstance(raw, str) and raw.strip().lower() in {"0", "false", "no", "n", "否"}:
         return False
-    raise Invalid("Expected true or false.", field=field)
+    raise Invalid(_("Expected true or false."), field=field)
 
 
 @dataclass
@@ -61,42 +62,42 @@ class UnitRow:
 def parse_units(payload, secret: str) -> list[UnitRow]:
     """Validate an API or CSV payload completely before anything is written."""
     if not isinstance(payload, list) or not payload:
-        raise Invalid("Give a non-empty list of units.", field="units")
+        raise Invalid(_("Give a non-empty list of units."), field="units")
     if len(payload) > MAX_UNITS_PER_IMPORT:
-        raise Invalid("Too many units in one import.", field="units")
+        raise Invalid(_("Too many units in one import."), field="units")
     rows: dict[str, UnitRow] = {}
     for i, item in enumerate(payload):
         where = f"units[{i}]"
         if not isinstance(item, dict):
-            raise Invalid("Each unit must be an object.", field=where)
+            raise Invalid(_("Each unit must be an object."), field=where)
         code = item.get("code")
         if not isinstance(code, str) or not CODE_RE.match(code.strip()):
-            raise Invalid("Unit code must look like 3-2-1201.", field=f"{where}.code")
+            raise Invalid(_("Unit code must look like 3-2-1201."), field=f"{where}.code")
         code = code.strip()
         building = item.get("building")
         if building is None or building == "":
             building = code.split("-")[0]
         if not isinstance(building, (str, int)) or isinstance(building, bool) or not CODE_RE.match(str(building)):
-            raise Invalid("Building must be a short code such as 3.", field=f"{where}.building")
+            raise Invalid(_("Building must be a short code such as 3."), field=f"{where}.building")
         area = parse_area(item.get("area"), f"{where}.area")
         developer_held = _parse_bool(item.get("developer_held", False), f"{where}.developer_held")
         owners_raw = item.get("owners", [])
         if not isinstance(owners_raw, list):
-            raise Invalid("Owners must be a list.", field=f"{where}.owners")
+            raise Invalid(_("Owners must be a list."), field=f"{where}.owners")
         owners = []
         for j, owner in enumerate(owners_raw):
             ow = f"{where}.owners[{j}]"
             if not isinstance(owner, dict):
-                raise Invalid("Each owner must be an object.", field=ow)
+                raise Invalid(_("Each owner must be an object."), field=ow)
             name = owner.get("name")
             if not isinstance(name, str) or not name.strip() or len(name.strip()) > 64:
-                raise Invalid("Owner name is required.", field=f"{ow}.name")
+                raise Invalid(_("Owner name is required."), field=f"{ow}.name")
             number = identity.normalize_id_number(owner.get("id_number") if isinstance(owner.get("id_number"), str) else "")
             if not identity.valid_id_number(number):
-                raise Invalid("The ID number is not valid.", field=f"{ow}.id_number")
+                raise Invalid(_("The ID number is not valid."), field=f"{ow}.id_number")
             owners.append((name.strip(), identity.id_hash(secret, number), identity.id_last4(number)))
         if code in rows:
-            raise Invalid("The same unit code appears twice.", field=f"{where}.code")
+            raise Invalid(_("The same unit code appears twice."), field=f"{where}.code")
         rows[code] = UnitRow(code, str(building), area, developer_held, owners)
     return list(rows.values())
 
@@ -110,11 +111,11 @@ def parse_csv(data: bytes | str) -> list[dict]:
             try:
                 data = data.decode("gb18030")
             except UnicodeDecodeError:
-                raise Invalid("The file must be UTF-8 or GB18030 text.", field="file") from None
+                raise Invalid(_("The file must be UTF-8 or GB18030 text."), field="file") from None
     reader = csv.DictReader(io.StringIO(data))
     missing = {"code", "area"} - set(reader.fieldnames or [])
     if missing:
-        raise Invalid("The CSV needs the columns: " + ", ".join(CSV_COLUMNS), field="file")
+        raise Invalid(_("The CSV needs the columns: %(columns)s", columns=", ".join(CSV_COLUMNS)), field="file")
     units: dict[str, dict] = {}
     for row in reader:
         code = (row.get("code") or "").strip()

@@ -1,5 +1,7 @@
 from flask import jsonify, request
 
+from flask_babel import gettext as _
+
 from ..core.errors import NotFound
 from ..core.http import actor, api_blueprint, json_body
 from . import services
@@ -11,7 +13,7 @@ bp = api_blueprint("rules_api")
 def current():
     rules = services.current()
     if rules is None:
-        raise NotFound("No rules have been adopted.")
+        raise NotFound(_("No rules have been adopted."))
     return jsonify(services.serialize(rules))
 
 

@@ -7,7 +7,8 @@ Functions to reuse in other benchmarks:
   Answers the payload ``estate.services.import_units`` takes; ``roster_csv`` writes it as the CLI's CSV.
 - ``change_ownership(roster, fraction, seed)``: a copy with that share of units sold or co-owners changed.
 - ``plan_users(roster, users, seed)``: registrations: ~55% owners who match the roster, ~2% vendors, the
-  rest family and tenants; ~3% left pending. Every password is ``PASSWORD``.
+  rest family and tenants; ~3% left pending; display names unique, like ``12栋王姐``. Every password is
+  ``PASSWORD``.
 - ``create_users(plan, approver, via)``: ``via="services"`` calls ``register`` and ``approve`` per person;
   ``via="bulk"`` writes the same users, registrations and unit rights with a few multi-row ORM inserts
   instead, sharing one password hash and writing no audit entries. It is for benchmark fixtures only.

@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 from . import config as settings
 from .core.errors import AppError
 from .core.http import API_BLUEPRINTS, error_response, http_error_response, is_api_request
+from .core.web import local_time
 from .extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +32,9 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
 
+    # Socket handlers must be declared before the first init_app so that every app gets them.
+    from .chat import events  # noqa: F401
+
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
@@ -48,6 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .audit import api as audit_api, views as audit_views
     from .audit.cli import audit_cli
     from .boards import api as boards_api, views as boards_views  # noqa: F401
+    from .chat import api as chat_api  # noqa: F401
     from .moderation import api as moderation_api  # noqa: F401
     from .demo import demo_cli
     from .estate import api as estate_api, views as estate_views
@@ -67,6 +72,7 @@ def create_app(config: dict | None = None) -> Flask:
     _register_errors(app)
     app.after_request(_security_headers)
     app.context_processor(_template_globals)
+    app.add_template_filter(local_time, "when")
     return app
 
 
@@ -96,6 +102,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        from .boards.search import register_sqlite_functions  # the search index triggers call them
+        register_sqlite_functions(dbapi_connection)
 
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "

@@ -26,8 +26,11 @@ MATRIX = {
     "attachment.upload":   set(ROLES),
     "report.create":       set(ROLES),
     "rules.edit_policy":   {"staff", "admin"},
+    "chat.moderate":       {"staff", "admin"},
+    "desk.manage":         {"staff", "admin"},
+    "desk.view":           {"committee", "staff", "admin"},
 }
-TARGETED = {"content.view", "board.post", "thread.reply", "post.edit"}
+TARGETED = {"content.view", "board.post", "thread.reply", "post.edit", "chat.read", "chat.send"}
 
 
 def actor(role: str, status: str = "approved"):
@@ -194,3 +197,34 @@ def test_web_pages_follow_the_policy(client, everyone, path, allowed, role):
 def test_web_pages_send_anonymous_to_login(client, path, allowed):
     r = client.get(path)
     assert r.status_code == 302 and "/login" in r.headers["Location"]
+
+
+def room(kind, building=None, owner_id=None):
+    return SimpleNamespace(kind=kind, building=building, owner_id=owner_id)
+
+
+def resident_of(role, building):
+    who = actor(role)
+    who.building_codes = frozenset({building})
+    return who
+
+
+CHAT = [  # (room, role, may read, may send)
+    (room("lobby"), "owner", True, True), (room("lobby"), "vendor", True, True),
+    (room("announcements"), "owner", True, False), (room("announcements"), "staff", True, True),
+    (room("committee"), "committee", True, True), (room("committee"), "staff", False, False),
+    (room("committee"), "owner", False, False), (room("staff"), "staff", True, True),
+    (room("staff"), "committee", True, False), (room("staff"), "owner", False, False),
+    (room("building", "1"), "owner", True, True), (room("building", "2"), "owner", False, False),
+    (room("building", "1"), "vendor", False, False), (room("building", "2"), "staff", True, True),
+    (room("building", "2"), "committee", True, False),
+    (room("desk", owner_id=1), "owner", True, True), (room("desk", owner_id=2), "owner", False, False),
+    (room("desk", owner_id=2), "staff", True, True), (room("desk", owner_id=2), "committee", True, False),
+]
+
+
+@pytest.mark.parametrize("target,role,read,send", CHAT)
+def test_chat_rooms(target, role, read, send):
+    who = resident_of(role, "1") if role in ("owner", "committee", "resident") else actor(role)
+    assert policy.can(who, "chat.read", target) is read
+    assert policy.can(who, "chat.send", target) is send

@@ -57,6 +57,10 @@ class User(UserMixin, db.Model):
         return None
 
     @property
+    def building_codes(self) -> frozenset[str]:
+        return frozenset(link.unit.building.code for link in self.unit_links)
+
+    @property
     def building_code(self) -> str | None:
         unit = self.primary_unit
         return unit.building.code if unit else None

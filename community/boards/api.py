@@ -1,7 +1,7 @@
 from flask import jsonify, request
 
 from ..core.http import actor, api_blueprint, int_arg, json_body
-from . import media, services
+from . import media, search, services
 
 bp = api_blueprint("boards_api")
 
@@ -71,3 +71,11 @@ def upload():
     file = request.files.get("file")
     attachment = media.upload(actor(), file.read() if file else b"")
     return jsonify(media.serialize(attachment)), 201
+
+
+@bp.get("/search")
+def search_results():
+    limit = int_arg("limit", 20, minimum=1, maximum=100)
+    offset = int_arg("after", 0, maximum=search.OFFSET_MAX)
+    items = search.search(actor(), request.args.get("q"), limit=limit + 1, offset=offset)
+    return jsonify({"items": items[:limit], "next": str(offset + limit) if len(items) > limit else None})

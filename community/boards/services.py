@@ -53,6 +53,16 @@ def thread(actor, thread_id: int) -> Thread:
     return found
 
 
+def post(actor, post_id: int) -> Post:
+    """One post the actor may see, in a thread they may see: for quoting it or editing it."""
+    policy.require(actor, "users.read")
+    found = db.session.get(Post, post_id)
+    if found is None or not policy.can(actor, "content.view", found):
+        raise NotFound(_("No such post."))
+    thread(actor, found.thread_id)
+    return found
+
+
 def threads(actor, slug: str, *, before: str | None = None, limit: int = 30) -> tuple[list[dict], str | None]:
     """Pinned threads first, then the most recently active; ``before`` is the cursor from the last page."""
     found = board(actor, slug)

@@ -1,11 +1,29 @@
-from flask import Blueprint, send_file
+"""The phone pages of the boards: board list, thread list, thread, compose, edit, report, notifications, search."""
 
+from collections import defaultdict
+from functools import wraps
+from types import SimpleNamespace
+
+from flask import Blueprint, flash, g, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+
+from ..accounts.forms import ActionForm
 from ..accounts.services import user_for_token
+from ..core import policy, sanitize
+from ..core.errors import AppError, Invalid, RulesNotAccepted, RuleViolation
 from ..core.http import bearer_token
-from ..core.web import actor
-from . import media
+from ..core.web import actor, attach_error, login_required
+from ..moderation import services as moderation
+from ..rules import services as rules
+from . import media, services
+from .forms import EditForm, ReplyForm, ReportForm, SearchForm, ThreadForm
 
 bp = Blueprint("boards", __name__)
+
+QUOTE_CHARS = 60
+MAX_INDENT = 4
 
 
 @bp.get("/media/<key>")
@@ -16,3 +34,309 @@ def media_file(key: str):
     response = send_file(path, mimetype=mime, max_age=86400)
     response.headers["Cache-Control"] = "private, max-age=86400"
     return response
+
+
+@bp.app_context_processor
+def unread_notifications() -> dict:
+    """The nav badge: one count per request, and only for someone the nav is shown to."""
+    if "unread_notifications" not in g:
+        user = current_user if current_user.is_authenticated else None
+        healthy = not g.get("unhandled")  # after an unexpected error the session may be unusable
+        g.unread_notifications = services.unread_count(user) if healthy and policy.in_good_standing(user) else 0
+    return {"unread_notifications": g.unread_notifications}
+
+
+def rules_accepted(view):
+    """Writing pages send someone who has not accepted the current rules to read them first."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        try:
+            rules.require_accepted(actor())
+        except RulesNotAccepted as error:
+            return _to_rules(error)
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def _to_rules(error: RulesNotAccepted):
+    flash(error.message, "error")
+    return redirect(url_for("rules.show", next=request.full_path if request.method == "GET" else request.path))
+
+
+# ---- reading --------------------------------------------------------------------------------------
+
+@bp.get("/boards")
+@login_required
+def boards():
+    items = [services.serialize_board(b, actor()) for b in services.boards(actor())]
+    return render_template("boards/boards.html", boards=items)
+
+
+@bp.get("/boards/<slug>")
+@login_required
+def board(slug: str):
+    found = services.serialize_board(services.board(actor(), slug), actor())
+    items, cursor = services.threads(actor(), slug, before=request.args.get("before") or None)
+    return render_template("boards/board.html", board=found, threads=items, cursor=cursor)
+
+
+@bp.route("/threads/<int:thread_id>", methods=["GET", "POST"])
+@login_required
+def thread(thread_id: int):
+    """The thread, and the reply form at its foot (which posts back here)."""
+    form = ReplyForm()
+    if request.method == "GET":
+        form.parent_id.data = request.args.get("parent", type=int)
+    preview = None
+    valid, uploaded = _submitted(form)
+    if valid:
+        try:
+            if "preview" in request.form:
+                preview = _preview(form.body.data, uploaded)
+            else:
+                new = services.reply(actor(), thread_id, form.body.data, form.parent_id.data,
+                                     [a["id"] for a in uploaded] or None)
+                if new.status == "held":
+                    flash(_("Your reply is waiting for review by the property staff."))
+                return redirect(url_for("boards.thread", thread_id=thread_id, _anchor=f"post-{new.id}"))
+        except RulesNotAccepted as error:
+            return _to_rules(error)
+        except AppError as error:
+            _show_error(form, error)
+    page = services.thread_page(actor(), thread_id)
+    rows, parent = _arrange(page, form.parent_id.data)
+    if parent is None:
+        form.parent_id.data = None
+    elif request.method == "GET" and request.args.get("quote") == "1":
+        form.body.data = sanitize.quote(services.post(actor(), parent["id"]).body, parent["author"]["display_name"])
+    me = actor()
+    try:
+        rules.require_accepted(me)
+        rules_pending = False
+    except RulesNotAccepted:
+        rules_pending = True
+    return render_template(
+        "boards/thread.html", thread=page, rows=rows, form=form, parent=parent, preview=preview, uploaded=uploaded,
+        rules_pending=rules_pending, editable=_editable(me, page),
+        can_history=policy.can(me, "content.history"), can_report=policy.can(me, "report.create"))
+
+
+def _arrange(page: dict, parent_id: int | None) -> tuple[list[dict], dict | None]:
+    """Each reply's depth (capped for indenting), its place in depth-first order (for wide screens) and, for
+    phones, a short quote of the post it answers. Also the post that ``parent_id`` names, if it is shown here."""
+    replies = page["posts"]
+    by_id = {p["id"]: p for p in replies}
+    opening = {"id": page["opening_post_id"], "author": page["author"], "body_html": page["body_html"]}
+    depth: dict[int, int] = {}
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for p in replies:  # in id order: a parent always comes before its replies
+        known = p["parent_id"] in by_id
+        depth[p["id"]] = depth[p["parent_id"]] + 1 if known else 0
+        children[p["parent_id"] if known else None].append(p["id"])
+    order: dict[int, int] = {}
+    stack = children[None][::-1]
+    while stack:
+        post_id = stack.pop()
+        order[post_id] = len(order)
+        stack.extend(children[post_id][::-1])
+    rows = []
+    for p in replies:
+        answered = by_id.get(p["parent_id"])
+        if answered:
+            quote = {"id": answered["id"], "author": answered["author"]["display_name"],
+                     "text": _excerpt(answered["body_html"])}
+        elif p["parent_id"] and p["parent_id"] != opening["id"]:
+            quote = {"id": None, "author": None, "text": None}  # answers a post this reader is not shown
+        else:
+            quote = None
+        rows.append({"post": p, "depth": min(depth[p["id"]], MAX_INDENT), "tree": order[p["id"]], "quote": quote})
+    parent = opening if parent_id and parent_id == opening["id"] else by_id.get(parent_id)
+    if parent is not None:
+        parent = {"id": parent["id"], "author": parent["author"], "text": _excerpt(parent["body_html"])}
+    return rows, parent
+
+
+def _excerpt(body_html: str) -> str:
+    text = Markup(body_html).striptags()
+    return text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS].rstrip() + "…"
+
+
+def _editable(me, page: dict) -> set[int]:
+    """Ids of the posts on this page that ``me`` may edit, decided once for the page."""
+    if page["locked"]:
+        return set()
+    shown = [{"id": page["opening_post_id"], "author": page["author"], "status": page["status"]}, *page["posts"]]
+    return {p["id"] for p in shown if p["id"] and policy.can(
+        me, "post.edit", SimpleNamespace(author_id=p["author"]["id"], status=p["status"]))}
+
+
+# ---- writing --------------------------------------------------------------------------------------
+
+@bp.route("/boards/<slug>/new", methods=["GET", "POST"])
+@login_required
+@rules_accepted
+def compose(slug: str):
+    found = services.board(actor(), slug)
+    policy.require(actor(), "board.post", found)
+    form = ThreadForm()
+    preview = None
+    valid, uploaded = _submitted(form)
+    if valid:
+        try:
+            if "preview" in request.form:
+                preview = _preview(form.body.data, uploaded, form.title.data)
+            else:
+                new = services.start_thread(actor(), slug, form.title.data, form.body.data,
+                                            [a["id"] for a in uploaded] or None)
+                if new.status == "held":
+                    flash(_("Your thread is waiting for review by the property staff."))
+                return redirect(url_for("boards.thread", thread_id=new.id))
+        except RulesNotAccepted as error:
+            return _to_rules(error)
+        except AppError as error:
+            _show_error(form, error)
+    return render_template("boards/compose.html", board=services.serialize_board(found, actor()), form=form,
+                           preview=preview, uploaded=uploaded)
+
+
+@bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@login_required
+@rules_accepted
+def edit(post_id: int):
+    post = services.post(actor(), post_id)
+    policy.require(actor(), "post.edit", post)
+    form = EditForm()
+    if request.method == "GET":
+        form.body.data = post.body
+    preview = None
+    if form.validate_on_submit():
+        if "preview" in request.form:
+            preview = _preview(form.body.data, [])
+        else:
+            try:
+                services.edit(actor(), post_id, form.body.data)
+            except RulesNotAccepted as error:
+                return _to_rules(error)
+            except AppError as error:
+                _show_error(form, error)
+            else:
+                flash(_("Your changes are saved."))
+                return redirect(url_for("boards.thread", thread_id=post.thread_id, _anchor=f"post-{post_id}"))
+    return render_template("boards/edit.html", post=post, form=form, preview=preview,
+                           can_history=policy.can(actor(), "content.history"))
+
+
+@bp.get("/posts/<int:post_id>/revisions")
+@login_required
+def revisions(post_id: int):
+    items = services.revisions(actor(), post_id)
+    post = services.post(actor(), post_id)
+    return render_template("boards/revisions.html", post=post, revisions=items)
+
+
+def _submitted(form) -> tuple[bool, list[dict]]:
+    """Validate a writing form and upload the images it brings, through the media service. Images are kept
+    (and carried in ``uploaded``) even when the text is not right yet, so nobody has to pick them again."""
+    valid = form.validate_on_submit()
+    if not form.is_submitted() or "csrf_token" in form.errors or form.uploaded.errors:
+        return False, []
+    uploaded = []
+    for pair in filter(None, (form.uploaded.data or "").split(",")):
+        attachment_id, key = pair.split(":", 1)
+        uploaded.append({"id": int(attachment_id), "url": f"/media/{key}"})
+    for file in form.images.data or []:
+        data = file.read() if file else b""
+        if not data:
+            continue
+        try:
+            uploaded.append(media.serialize(media.upload(actor(), data)))
+        except Invalid as error:
+            form.images.errors = [*form.images.errors, error.message]
+            valid = False
+            break
+    form.uploaded.data = ",".join(f"{a['id']}:{a['url'].rsplit('/', 1)[1]}" for a in uploaded)
+    return valid, uploaded
+
+
+def _preview(body: str, uploaded: list[dict], title: str | None = None) -> dict:
+    images = "\n".join(f"![]({a['url']})" for a in uploaded)
+    return {"title": title, "body_html": Markup(sanitize.render(body + ("\n\n" + images if images else "")))}
+
+
+def _show_error(form, error: AppError) -> None:
+    """A refusal by the rules shows its clause; other errors go beside their field, or above the form."""
+    if isinstance(error, RuleViolation):
+        form.violation = error
+    elif error.field in ("attachments", "file"):
+        form.images.errors = [*form.images.errors, error.message]
+    elif error.field == "parent_id":
+        form.form_errors.append(error.message)
+    else:
+        attach_error(form, error)
+
+
+# ---- reports --------------------------------------------------------------------------------------
+
+@bp.route("/report", methods=["GET", "POST"])
+@login_required
+def report():
+    """Report a thread or a post (``?target=thread:ID`` or ``post:ID``), citing a clause of the rules."""
+    target = request.args.get("target", "")
+    kind, target_id = moderation.parse_target(target)
+    if kind not in ("thread", "post"):
+        raise Invalid(_("Only threads and posts are reported here."), field="target")
+    reported = moderation.resolve(actor(), kind, target_id)
+    current = rules.current()
+    form = ReportForm()
+    form.clause.choices = [("", _("Choose a clause"))] + [
+        (c["id"], f"{c['id']} {c['text']}") for c in (current.clauses if current else [])]
+    thread_id = reported.id if kind == "thread" else reported.thread_id
+    if form.validate_on_submit():
+        try:
+            moderation.report(actor(), f"{kind}:{target_id}", form.clause.data, form.note.data or None)
+        except AppError as error:
+            attach_error(form, error)
+        else:
+            flash(_("Thank you. The property staff will look at your report."))
+            return redirect(url_for("boards.thread", thread_id=thread_id,
+                                    _anchor=None if kind == "thread" else f"post-{target_id}"))
+    summary = reported.title if kind == "thread" else sanitize.plain_text(reported.body)[:200]
+    return render_template("boards/report.html", form=form, kind=kind, summary=summary, thread_id=thread_id)
+
+
+# ---- notifications and search ---------------------------------------------------------------------
+
+@bp.get("/notifications")
+@login_required
+def notifications():
+    items = services.notifications(actor(), before=request.args.get("before", type=int))
+    unread = [n["id"] for n in items if not n["read"]]
+    if unread:
+        services.mark_notifications_read(actor(), unread)
+        g.pop("unread_notifications", None)
+    older = items[-1]["id"] if len(items) == 50 else None
+    return render_template("boards/notifications.html", items=items, older=older, form=ActionForm())
+
+
+@bp.post("/notifications/read")
+@login_required
+def read_notifications():
+    if ActionForm().validate_on_submit():
+        services.mark_notifications_read(actor())
+        flash(_("All notifications are marked as read."))
+    return redirect(url_for("boards.notifications"))
+
+
+@bp.get("/search")
+@login_required
+def search():
+    from .search import search as find  # written alongside these pages; imported when first searched
+
+    form = SearchForm(request.args)
+    results = None
+    if request.args.get("q") is not None and form.validate():
+        try:
+            results = find(actor(), form.q.data.strip(), limit=20)
+        except AppError as error:
+            attach_error(form, error)
+    return render_template("boards/search.html", form=form, results=results)

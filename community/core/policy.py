@@ -49,6 +49,39 @@ def _post_edit(roles, actor, post) -> bool:
     return post.author_id == actor.id and post.status != "hidden"
 
 
+def _in_building(roles, actor, room) -> bool:
+    return bool(roles & RESIDENTS) and room.building in getattr(actor, "building_codes", ())
+
+
+def _chat_read(roles, actor, room) -> bool:
+    """Overseers read along everywhere except the committee's own room."""
+    if room.kind in ("lobby", "announcements"):
+        return True
+    if room.kind == "committee":
+        return "committee" in roles
+    if room.kind == "staff":
+        return bool(roles & OVERSEERS)
+    if room.kind == "building":
+        return bool(roles & OVERSEERS) or _in_building(roles, actor, room)
+    if room.kind == "desk":
+        return room.owner_id == actor.id or bool(roles & OVERSEERS)
+    return False
+
+
+def _chat_send(roles, actor, room) -> bool:
+    if room.kind == "lobby":
+        return True
+    if room.kind == "announcements" or room.kind == "staff":
+        return bool(roles & STAFF)
+    if room.kind == "committee":
+        return "committee" in roles
+    if room.kind == "building":
+        return bool(roles & STAFF) or _in_building(roles, actor, room)
+    if room.kind == "desk":
+        return room.owner_id == actor.id or bool(roles & STAFF)
+    return False
+
+
 # action -> the roles (``committee`` being the flag on an owner) that may take it,
 # or a function of (roles, actor, target) where the answer depends on the target.
 RULES: dict = {
@@ -72,6 +105,11 @@ RULES: dict = {
     "attachment.upload": EVERYONE,
     "report.create": EVERYONE,
     "rules.edit_policy": STAFF,
+    "chat.read": _chat_read,
+    "chat.send": _chat_send,
+    "chat.moderate": STAFF,
+    "desk.manage": STAFF,
+    "desk.view": OVERSEERS,
 }
 
 # Writes made from the server's own command line, with no acting account (still audited).

@@ -1,8 +1,10 @@
 """Shared helpers of the HTML pages."""
 
+from datetime import datetime
 from functools import wraps
 
 from flask import redirect, request, url_for
+from flask_babel import get_timezone
 from flask_login import current_user
 
 from .errors import AppError
@@ -37,3 +39,10 @@ def safe_next(target: str | None) -> str | None:
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return None
+
+
+def local_time(value: str | None) -> str:
+    """An ISO time from a service as the estate's local time: cheap enough for every post of a long thread."""
+    if not value:
+        return ""
+    return datetime.fromisoformat(value).astimezone(get_timezone()).strftime("%Y-%m-%d %H:%M")

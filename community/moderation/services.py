@@ -7,16 +7,17 @@ from sqlalchemy.exc import IntegrityError
 from ..accounts.models import User
 from ..audit import services as audit
 from ..boards.models import Post, Thread
+from ..chat.models import Message
 from ..core import policy
 from ..core.errors import Conflict, Invalid, NotFound
 from ..core.timeutil import iso
-from ..extensions import db
+from ..extensions import db, socketio
 from ..rules import services as rules
 from .models import Report
 
 # What can be reported: kind -> the model whose rows are the targets.
-TARGETS = {"post": Post, "thread": Thread, "user": User}
-HIDEABLE = {"post", "thread"}
+TARGETS = {"post": Post, "thread": Thread, "message": Message, "user": User}
+HIDEABLE = {"post", "thread", "message"}
 
 
 def parse_target(target) -> tuple[str, int]:
@@ -37,6 +38,10 @@ def resolve(actor, kind: str, target_id: int):
             raise NotFound(_("Not found."))
     elif not policy.can(actor, "content.view", row):
         raise NotFound(_("Not found."))
+    elif kind == "message":
+        from ..chat.services import parse_room
+        if not policy.can(actor, "chat.read", parse_room(row.room)):
+            raise NotFound(_("Not found."))
     return row
 
 
@@ -68,6 +73,8 @@ def report(actor, target, clause, note=None) -> Report:
             row.status = "hidden"
             audit.record(None, "content.auto_hidden", key, {"reports": reporters, "clause": clause})
     db.session.commit()
+    if kind == "message" and row.status == "hidden":
+        socketio.emit("message_removed", {"id": row.id, "room": row.room}, to=row.room)
     return new
 
 

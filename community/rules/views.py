@@ -1,9 +1,9 @@
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..accounts.forms import ActionForm
 from ..core.errors import NotFound
-from ..core.web import actor, login_required
+from ..core.web import actor, login_required, safe_next
 from . import services
 
 bp = Blueprint("rules", __name__)
@@ -16,7 +16,14 @@ def show():
         raise NotFound(_("No rules have been adopted."))
     user = actor()
     needs_acceptance = user is not None and user.status == "approved" and user.accepted_rules_version != rules.version
-    return render_template("rules/show.html", rules=rules, needs_acceptance=needs_acceptance, form=ActionForm())
+    changes, removed = None, []
+    if needs_acceptance and user.accepted_rules_version:
+        changes = services.changes_since(user.accepted_rules_version)
+        accepted = services.get(user.accepted_rules_version)
+        removed = [c for c in accepted.clauses if c["id"] in changes["removed"]]
+    return render_template("rules/show.html", rules=rules, needs_acceptance=needs_acceptance, form=ActionForm(),
+                           changes=changes, removed=removed, accepted_version=user and user.accepted_rules_version,
+                           next=safe_next(request.args.get("next")))
 
 
 @bp.post("/rules/accept")
@@ -26,4 +33,5 @@ def accept():
     if ActionForm().validate_on_submit() and rules is not None:
         services.accept(actor(), rules.version)
         flash(_("Thank you for accepting the rules."))
+        return redirect(safe_next(request.args.get("next")) or url_for("rules.show"))
     return redirect(url_for("rules.show"))

@@ -1,0 +1,51 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.widgets import HiddenInput
+
+from .services import BODY_MAX, TITLE_MAX
+
+IMAGE_TYPES = "image/jpeg,image/png,image/webp"
+# Images uploaded before a preview, carried to the final submit as "id:key" pairs (the service re-checks ids).
+UPLOADED = Regexp(r"^(\d+:[A-Za-z0-9_-]{16,64})?(,\d+:[A-Za-z0-9_-]{16,64}){0,8}$")
+
+
+class WritingForm(FlaskForm):
+    """Markdown text with optional images; the buttons named ``preview`` and ``publish`` say which was pressed."""
+    body = TextAreaField(_l("Text (Markdown)"), validators=[DataRequired(), Length(max=BODY_MAX)],
+                         render_kw={"rows": 8})
+    images = MultipleFileField(_l("Images (optional, up to 9)"), render_kw={"accept": IMAGE_TYPES})
+    uploaded = HiddenField(validators=[Optional(), UPLOADED])
+    violation = None  # a RuleViolation to show with its clause
+
+
+class ThreadForm(WritingForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)],
+                        render_kw={"maxlength": TITLE_MAX, "autocomplete": "off"})
+
+
+class ReplyForm(WritingForm):
+    parent_id = IntegerField(validators=[Optional()], widget=HiddenInput())
+
+
+class EditForm(FlaskForm):
+    violation = None
+    body = TextAreaField(_l("Text (Markdown)"), validators=[DataRequired(), Length(max=BODY_MAX)],
+                         render_kw={"rows": 10})
+
+
+class ReportForm(FlaskForm):
+    clause = SelectField(_l("Which clause of the rules does it break?"), validators=[DataRequired()])
+    note = TextAreaField(_l("Note for the moderators (optional)"), validators=[Optional(), Length(max=1000)],
+                         render_kw={"rows": 3, "maxlength": 1000})
+
+
+class SearchForm(FlaskForm):
+    """A GET form that changes nothing, so it carries no CSRF token (it would end up in the address)."""
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search the boards"), validators=[DataRequired(), Length(max=100)],
+                    render_kw={"type": "search", "enterkeyhint": "search", "autocomplete": "off"})

@@ -1,0 +1,186 @@
+"""Search over thread titles and posts: Chinese substrings of any length, only what the reader may see.
+
+What is found. A thread (its title and its opening text) is one item of type ``thread``; each reply is an item of
+type ``post``. Bodies are searched as the Markdown source the author typed, read as plain text (never the HTML).
+The query is split on whitespace into terms; an item matches when every term occurs in it as a substring
+(case-insensitive for Latin letters), so "停水", "电梯", "消防通道", "WiFi密码" and "3号楼 电梯" all work.
+Items whose title holds every term come first, then the rest; newest first within each group. Readers find only
+items they may see (``services._visible``), and a post only when they may also see its thread.
+
+SQLite: two FTS5 indexes over posts (migration 0003), one row per post with ``rowid = posts.id`` and two columns,
+``title`` (the thread's title, on opening posts only) and ``body``:
+
+- ``posts_trigram`` (tokenizer ``trigram``) answers terms of three characters or more: a quoted term is a phrase
+  of its trigrams, which is a substring match.
+- ``posts_chars`` (tokenizer ``unicode61``) answers terms of one or two characters, which trigram never matches.
+  unicode61 would keep a run of CJK characters as one token, so what it indexes is ``spaced(text)``: every
+  character its own token (punctuation and symbols too, see the tokenizer's ``categories``), and each run of
+  whitespace a ``__`` token that no query can produce. A term, spaced the same way, is a phrase of its
+  characters, so it matches exactly where the term is a substring: "水电" is not found in "停水，电梯".
+
+Triggers on posts and threads keep both indexes in step with every write, whatever code makes it. They call
+``linli_spaced``, this module's ``spaced`` registered on every SQLite connection (``community._sqlite_pragmas``),
+so no extra column has to be filled by each write path. Both tables are contentless (``content=''``): we never
+read text back from them (snippets come from ``posts.body``), so they hold no second copy of every post; the
+price is that removing a row takes its old values, which the triggers have (``old.body``, the thread's title)
+and turn into tokens with the same deterministic functions. Changing ``spaced`` therefore needs a migration
+that rebuilds ``posts_chars``.
+
+Every term reaches FTS5 as a quoted phrase (inner quotes doubled), so nothing a user types is read as query
+syntax (``AND``, ``NEAR``, ``*``, ``"``, parentheses). LIKE and GLOB are never run on the trigram table: on
+SQLite 3.40 they miss CJK text there. A search is one or two queries (title hits, then the rest), each driven by
+an FTS index in descending rowid order and joined to posts and threads by primary key for the visibility
+filter, so it stops after ``offset + limit`` visible rows however many posts match.
+
+PostgreSQL: pg_trgm GIN indexes on ``lower(posts.body)`` and ``lower(threads.title)``; each term is
+``ILIKE '%term%'`` with ``%``, ``_`` and ``\\`` escaped. Terms of three characters or more use the indexes; shorter
+ones are correct but scan. Ranking is the same as on SQLite, so both databases answer in the same order.
+"""
+
+import html
+import re
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, column, func, or_, select, table, text, union
+from sqlalchemy.orm import aliased
+
+from ..core import policy
+from ..core.errors import Invalid
+from ..extensions import db
+from .models import Post, Thread
+from .services import _visible
+
+QUERY_MAX = 100
+OFFSET_MAX = 1000  # each page costs offset + limit rows; nobody reads further
+SNIPPET_WIDTH = 80
+TRIGRAM_MIN = 3  # shorter terms have no trigram
+
+TRIGRAM = table("posts_trigram", column("rowid"))
+CHARS = table("posts_chars", column("rowid"))
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def spaced(value: str | None) -> str | None:
+    """Each character a token for unicode61, whitespace runs a ``__`` token: what ``posts_chars`` indexes."""
+    if value is None:
+        return None
+    return " __ ".join(" ".join(run) for run in _WHITESPACE.split(value) if run)
+
+
+def register_sqlite_functions(connection) -> None:
+    """The search triggers call these; every SQLite connection that may write posts or threads needs them."""
+    connection.create_function("linli_spaced", 1, spaced, deterministic=True)
+
+
+def terms(q) -> list[str]:
+    """The whitespace-separated terms of ``q``, without repeats or terms inside other terms (they add nothing)."""
+    if not isinstance(q, str) or not q.strip():
+        raise Invalid(_("This field is required."), field="q")
+    if len(q) > QUERY_MAX:
+        raise Invalid(_("This field is too long."), field="q")
+    unique = {t.lower(): t for t in q.split()}
+    return [t for key, t in unique.items() if not any(key in other for other in unique if other != key)]
+
+
+def search(actor, q, *, limit: int = 20, offset: int = 0) -> list[dict]:
+    """Items ``{"type", "id", "thread_id", "title", "snippet"}``, title hits first, then newest first."""
+    policy.require(actor, "users.read")
+    found = terms(q)
+    want = offset + limit
+    rows = _rows(actor, found, want, title_only=True)
+    if len(rows) < want:
+        titled = {row.id for row in rows}
+        rest = _rows(actor, found, want + len(titled), title_only=False)
+        rows += [row for row in rest if row.id not in titled][:want - len(rows)]
+    return [_item(row, found) for row in rows[offset:want]]
+
+
+def _rows(actor, found: list[str], count: int, *, title_only: bool) -> list:
+    if db.engine.dialect.name == "sqlite":
+        query = _sqlite_query(found, title_only)
+    else:
+        query = _postgres_query(found, title_only)
+    query = query.where(_visible(actor, Post), _visible(actor, Thread)).limit(count)
+    return list(db.session.execute(query))
+
+
+def _columns():
+    return select(Post.id, Post.thread_id, Post.opening, Thread.title, Post.body)
+
+
+# ---- SQLite: FTS5 ---------------------------------------------------------------------------------
+
+def _phrase(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"'
+
+
+def _fts_expression(phrases: list[str], title_only: bool) -> str:
+    return " AND ".join(("title : " if title_only else "") + phrase for phrase in phrases)
+
+
+def _sqlite_query(found: list[str], title_only: bool):
+    long = _fts_expression([_phrase(t) for t in found if len(t) >= TRIGRAM_MIN], title_only)
+    short = _fts_expression([_phrase(spaced(t)) for t in found if len(t) < TRIGRAM_MIN], title_only)
+    # One index drives the query, newest first; the other, if the query needs it too, narrows it.
+    driver, expression = (CHARS, short) if short else (TRIGRAM, long)
+    query = (_columns().select_from(driver).join(Post, Post.id == driver.c.rowid)
+             .join(Thread, Thread.id == Post.thread_id)
+             .where(text(f"{driver.name} MATCH :driver_match").bindparams(driver_match=expression))
+             .order_by(driver.c.rowid.desc()))
+    if short and long:
+        narrowing = select(TRIGRAM.c.rowid).where(
+            text("posts_trigram MATCH :trigram_match").bindparams(trigram_match=long))
+        query = query.where(driver.c.rowid.in_(narrowing))
+    return query
+
+
+# ---- PostgreSQL: pg_trgm --------------------------------------------------------------------------
+
+def _contains(expression, term: str):
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return func.lower(expression).ilike(f"%{escaped}%", escape="\\")
+
+
+def _postgres_query(found: list[str], title_only: bool):
+    if title_only:
+        return (_columns().select_from(Thread).join(Post, and_(Post.thread_id == Thread.id, Post.opening.is_(True)))
+                .where(*(_contains(Thread.title, t) for t in found)).order_by(Post.id.desc()))
+    # An item matches when each term is in its body or (for a thread) its title. Either the body holds every
+    # term, or the title holds at least one: two index-backed sets, whose union holds every match.
+    body_post = aliased(Post)
+    in_body = select(body_post.id).where(*(_contains(body_post.body, t) for t in found))
+    opening, titled = aliased(Post), aliased(Thread)
+    in_title = (select(opening.id).join(titled, and_(titled.id == opening.thread_id, opening.opening.is_(True)))
+                .where(or_(*(_contains(titled.title, t) for t in found)),
+                       *(or_(_contains(titled.title, t), _contains(opening.body, t)) for t in found)))
+    return (_columns().select_from(Post).join(Thread, Thread.id == Post.thread_id)
+            .where(Post.id.in_(union(in_body, in_title))).order_by(Post.id.desc()))
+
+
+# ---- items and snippets ---------------------------------------------------------------------------
+
+def _item(row, found: list[str]) -> dict:
+    return {"type": "thread" if row.opening else "post", "id": row.thread_id if row.opening else row.id,
+            "thread_id": row.thread_id, "title": row.title, "snippet": snippet(row.body, found)}
+
+
+def snippet(source: str, found: list[str], width: int = SNIPPET_WIDTH) -> str:
+    """About ``width`` characters of ``source`` around the first hit, HTML-escaped, each hit in ``<mark>``."""
+    flat = _WHITESPACE.sub(" ", source).strip()
+    pattern = re.compile("|".join(re.escape(t) for t in sorted(found, key=len, reverse=True)), re.IGNORECASE)
+    hits = list(pattern.finditer(flat))
+    start = max(0, hits[0].start() - width // 4) if hits else 0
+    end = min(len(flat), start + width)
+    start = max(0, end - width)
+    parts, position = ["…" if start else ""], start
+    for hit in hits:
+        if hit.start() < position:
+            continue
+        if hit.start() >= end:
+            break
+        parts += [html.escape(flat[position:hit.start()]), "<mark>", html.escape(hit.group()), "</mark>"]
+        position = hit.end()
+        end = max(end, position)
+    parts += [html.escape(flat[position:end]), "…" if end < len(flat) else ""]
+    return "".join(parts)

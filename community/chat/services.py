@@ -1,0 +1,290 @@
+"""Live chat: rooms, messages under the interaction rules, history and catch-up, the front desk.
+
+Every function takes the actor, checks standing and the policy, writes, commits, and only then
+emits to Socket.IO, so a message is never broadcast before it is stored."""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from ..accounts import services as accounts
+from ..accounts.models import User
+from ..audit import services as audit
+from ..core import policy, sanitize
+from ..core.errors import Denied, Invalid, NotFound
+from ..core.timeutil import iso, utcnow
+from ..estate.models import Building
+from ..extensions import db, socketio
+from ..rules import services as rules
+from .models import ChatConnection, DeskConversation, Message, RoomRead
+
+BODY_MAX = 2000
+HISTORY = 50
+CLIENT_ID_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+STAFF_WATCH = "staff-watch"  # every staff socket: held messages and desk activity
+
+
+@dataclass(frozen=True)
+class Room:
+    slug: str
+    kind: str
+    building: str | None = None
+    owner_id: int | None = None
+
+
+FIXED = {"lobby": "lobby", "committee": "committee", "staff": "staff", "announcements": "announcements"}
+
+
+def parse_room(slug) -> Room:
+    """A room from its slug, or 404 for anything that is not a room."""
+    if isinstance(slug, str):
+        if slug in FIXED:
+            return Room(slug, FIXED[slug])
+        kind, _sep, rest = slug.partition("-")
+        if kind == "building" and rest and db.session.scalar(select(Building.id).where(Building.code == rest)):
+            return Room(slug, "building", building=rest)
+        if kind == "desk" and rest.isdigit() and db.session.get(User, int(rest)) is not None:
+            return Room(slug, "desk", owner_id=int(rest))
+    raise NotFound(_("No such room."))
+
+
+def room_name(room: Room) -> str:
+    names = {"lobby": _("Lobby"), "committee": _("Owners' committee"), "staff": _("Staff room"),
+             "announcements": _("Announcements")}
+    if room.kind == "building":
+        return _("Building %(n)s", n=room.building)
+    if room.kind == "desk":
+        return _("Front desk")
+    return names[room.kind]
+
+
+def _readable(actor, slug) -> Room:
+    """404 for rooms the actor may not read: they look the same as rooms that do not exist."""
+    policy.require(actor, "users.read")
+    room = parse_room(slug)
+    if not policy.can(actor, "chat.read", room):
+        raise NotFound(_("No such room."))
+    return room
+
+
+def standing(user_id: int) -> User:
+    """The user as the database says now: sockets re-check this on every event."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise Denied(_("Please log in first."), code="unauthenticated", status=401)
+    accounts.check_standing(user)
+    return user
+
+
+# ---- rooms and history ------------------------------------------------------------------------
+
+def rooms(actor) -> list[dict]:
+    policy.require(actor, "users.read")
+    candidates = [Room("lobby", "lobby"), Room("announcements", "announcements")]
+    candidates += [Room(f"building-{code}", "building", building=code) for code in sorted(actor.building_codes)]
+    candidates += [Room("committee", "committee"), Room("staff", "staff")]
+    if not policy.is_staff(actor):
+        candidates.append(Room(f"desk-{actor.id}", "desk", owner_id=actor.id))
+    visible = [r for r in candidates if policy.can(actor, "chat.read", r)]
+    unread = _unread_counts(actor, [r.slug for r in visible])
+    return [{"slug": r.slug, "name": room_name(r), "kind": r.kind, "can_send": policy.can(actor, "chat.send", r),
+             "unread": unread.get(r.slug, 0)} for r in visible]
+
+
+def _visible_filter(actor):
+    if policy.roles_of(actor) & policy.OVERSEERS:
+        return Message.status != "hidden"
+    return or_(Message.status == "visible", and_(Message.status == "held", Message.author_id == actor.id))
+
+
+def _unread_counts(actor, slugs: list[str]) -> dict[str, int]:
+    reads = dict(db.session.execute(select(RoomRead.room, RoomRead.last_read_id).where(
+        RoomRead.user_id == actor.id, RoomRead.room.in_(slugs))).all())
+    counts = {}
+    for slug in slugs:
+        counts[slug] = db.session.scalar(select(func.count(Message.id)).where(
+            Message.room == slug, Message.id > reads.get(slug, 0), Message.status == "visible",
+            Message.author_id != actor.id))
+    return counts
+
+
+def history(actor, slug, *, before: int | None = None, after: int | None = None, limit: int = HISTORY) -> list[dict]:
+    """Oldest first. ``after`` catches up after a reconnect; ``before`` pages backwards."""
+    room = _readable(actor, slug)
+    query = select(Message).where(Message.room == room.slug, _visible_filter(actor)).options(
+        selectinload(Message.author).selectinload(User.unit_links))
+    if after is not None:
+        rows = list(db.session.scalars(query.where(Message.id > after).order_by(Message.id).limit(limit)))
+    else:
+        if before is not None:
+            query = query.where(Message.id < before)
+        rows = list(reversed(db.session.scalars(query.order_by(Message.id.desc()).limit(limit)).all()))
+    return [serialize(m) for m in rows]
+
+
+def mark_read(actor, slug, last_id: int | None = None) -> None:
+    room = _readable(actor, slug)
+    if last_id is None:
+        last_id = db.session.scalar(select(func.max(Message.id)).where(Message.room == room.slug)) or 0
+    updated = db.session.execute(update(RoomRead).where(RoomRead.user_id == actor.id, RoomRead.room == room.slug,
+                                                        RoomRead.last_read_id < last_id).values(last_read_id=last_id))
+    if updated.rowcount == 0 and db.session.scalar(select(RoomRead.id).where(
+            RoomRead.user_id == actor.id, RoomRead.room == room.slug)) is None:
+        db.session.add(RoomRead(user_id=actor.id, room=room.slug, last_read_id=last_id))
+    db.session.commit()
+
+
+def join(actor, slug) -> tuple[Room, list[dict]]:
+    room = _readable(actor, slug)
+    return room, history(actor, slug)
+
+
+# ---- sending ----------------------------------------------------------------------------------
+
+def send(actor, slug, body, client_id) -> tuple[Message, bool]:
+    """Store and broadcast a message; answers (message, created). A resend with the same client_id
+    answers the stored message and broadcasts nothing."""
+    accounts.require_writer(actor)
+    room = _readable(actor, slug)
+    if not policy.can(actor, "chat.send", room):
+        raise Denied(_("You may not write in this room."))
+    if not isinstance(client_id, str) or not CLIENT_ID_RE.match(client_id):
+        raise Invalid(_("Every message needs a client_id of up to 64 letters, digits or -_.:"), field="client_id")
+    existing = db.session.scalar(select(Message).where(Message.author_id == actor.id,
+                                                       Message.client_id == client_id))
+    if existing is not None:
+        return existing, False
+    if not isinstance(body, str) or not body.strip():
+        raise Invalid(_("Write something first."), field="body")
+    if len(body) > BODY_MAX:
+        raise Invalid(_("A message may have at most 2000 characters."), field="body")
+    decision = rules.check(actor, "chat", body.strip())
+    now = utcnow()
+    message = Message(room=room.slug, author_id=actor.id, client_id=client_id, body=decision.text,
+                      body_html=sanitize.escape_text(decision.text),
+                      status="held" if decision.action == "hold" else "visible", created_at=now)
+    db.session.add(message)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        return db.session.scalar(select(Message).where(Message.author_id == actor.id,
+                                                       Message.client_id == client_id)), False
+    if room.kind == "desk":
+        _desk_activity(actor, room, now)
+    if policy.is_staff(actor):
+        audit.record(actor, "chat.sent", f"message:{message.id}", {"room": room.slug, "status": message.status})
+    db.session.commit()
+    broadcast(message)
+    return message, True
+
+
+def broadcast(message: Message) -> None:
+    payload = serialize(message)
+    if message.status == "visible":
+        socketio.emit("message", payload, to=message.room)
+    else:
+        socketio.emit("message", payload, to=[f"user-{message.author_id}", STAFF_WATCH])
+
+
+def remove(actor, message_id: int, reason=None) -> Message:
+    """Staff hide a message: kept, audited, and taken off every screen in the room."""
+    policy.require(actor, "chat.moderate")
+    message = db.session.get(Message, message_id)
+    if message is None:
+        raise NotFound(_("No such message."))
+    if message.status == "hidden":
+        return message
+    message.status = "hidden"
+    audit.record(actor, "chat.removed", f"message:{message.id}",
+                 {"room": message.room, "reason": reason if isinstance(reason, str) else None})
+    db.session.commit()
+    socketio.emit("message_removed", {"id": message.id, "room": message.room}, to=message.room)
+    return message
+
+
+def approve_held(actor, message_id: int) -> Message:
+    policy.require(actor, "chat.moderate")
+    message = db.session.get(Message, message_id)
+    if message is None or message.status != "held":
+        raise NotFound(_("No such message."))
+    message.status = "visible"
+    audit.record(actor, "chat.approved", f"message:{message.id}", {"room": message.room})
+    db.session.commit()
+    broadcast(message)
+    return message
+
+
+# ---- the front desk ---------------------------------------------------------------------------
+
+def _desk_activity(actor, room: Room, now: datetime) -> None:
+    conversation = db.session.get(DeskConversation, room.owner_id)
+    if conversation is None:
+        conversation = DeskConversation(user_id=room.owner_id, status="open", last_message_at=now)
+        db.session.add(conversation)
+    conversation.last_message_at = now
+    if actor.id == room.owner_id:
+        conversation.status, conversation.closed_at, conversation.closed_by_id = "open", None, None
+        conversation.waiting_since = conversation.waiting_since or now
+    else:
+        conversation.waiting_since = None  # staff answered
+
+
+def desk(actor) -> list[dict]:
+    """Open conversations, those waiting longest first."""
+    policy.require(actor, "desk.view")
+    rows = db.session.scalars(select(DeskConversation).where(DeskConversation.status == "open").order_by(
+        DeskConversation.waiting_since.is_(None), DeskConversation.waiting_since, DeskConversation.last_message_at))
+    rows = list(rows)
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_([r.user_id for r in rows])))} \
+        if rows else {}
+    now = utcnow()
+    return [{"room": f"desk-{r.user_id}", "user": accounts.serialize_public(users[r.user_id]),
+             "waiting_since": iso(r.waiting_since),
+             "waiting_s": int((now - r.waiting_since).total_seconds()) if r.waiting_since else 0,
+             "last_message_at": iso(r.last_message_at)} for r in rows]
+
+
+def close_desk(actor, user_id: int) -> None:
+    policy.require(actor, "desk.manage")
+    conversation = db.session.get(DeskConversation, user_id)
+    if conversation is None or conversation.status != "open":
+        raise NotFound(_("No open conversation."))
+    conversation.status, conversation.closed_at, conversation.closed_by_id = "closed", utcnow(), actor.id
+    conversation.waiting_since = None
+    audit.record(actor, "desk.closed", f"desk:{user_id}", {})
+    db.session.commit()
+
+
+# ---- connections (for disconnecting a sanctioned user everywhere) ------------------------------
+
+def connected(sid: str, user_id: int) -> None:
+    db.session.merge(ChatConnection(sid=sid, user_id=user_id, connected_at=utcnow()))
+    db.session.commit()
+
+
+def disconnected(sid: str) -> None:
+    db.session.execute(delete(ChatConnection).where(ChatConnection.sid == sid))
+    db.session.commit()
+
+
+def disconnect_user(user_id: int, event: dict | None = None) -> int:
+    """Tell a user's sockets why, then close them, in whichever process holds them."""
+    if event is not None:
+        socketio.emit("sanctioned", event, to=f"user-{user_id}")
+    sids = list(db.session.scalars(select(ChatConnection.sid).where(ChatConnection.user_id == user_id)))
+    for sid in sids:
+        socketio.server.disconnect(sid, namespace="/")
+    return len(sids)
+
+
+def serialize(message: Message) -> dict:
+    author = message.author
+    return {"id": message.id, "room": message.room, "author": accounts.serialize_public(author),
+            "body_html": message.body_html, "status": message.status, "created_at": iso(message.created_at),
+            "client_id": message.client_id}

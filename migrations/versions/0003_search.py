@@ -1,0 +1,99 @@
+"""Search indexes: FTS5 tables kept by triggers on SQLite, pg_trgm GIN indexes on PostgreSQL.
+
+See community/boards/search.py for the design. On SQLite the triggers call ``linli_spaced``, which the
+application registers on every connection (``community._sqlite_pragmas``), so this runs inside the app as
+``flask db upgrade`` does.
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-11-27
+"""
+from alembic import op
+
+
+# revision identifiers, used by Alembic.
+revision = '0003'
+down_revision = '0002'
+branch_labels = None
+depends_on = None
+
+# The thread's title indexed with a post: only opening posts carry it.
+TITLE = "CASE WHEN {row}.opening THEN (SELECT title FROM threads WHERE id = {row}.thread_id) END"
+
+# Contentless tables: removing a row takes the values it was indexed with (see the module docstring).
+SQLITE_UPGRADE = [
+    "CREATE VIRTUAL TABLE posts_trigram USING fts5(title, body, content='', tokenize='trigram')",
+    # Punctuation and symbols are tokens too, so a term never matches across them.
+    "CREATE VIRTUAL TABLE posts_chars USING fts5(title, body, content='', "
+    "tokenize=\"unicode61 remove_diacritics 0 categories 'L* N* Co P* S*'\")",
+    f"""CREATE TRIGGER posts_search_insert AFTER INSERT ON posts BEGIN
+        INSERT INTO posts_trigram (rowid, title, body) VALUES (new.id, {TITLE.format(row="new")}, new.body);
+        INSERT INTO posts_chars (rowid, title, body)
+            VALUES (new.id, linli_spaced({TITLE.format(row="new")}), linli_spaced(new.body));
+    END""",
+    f"""CREATE TRIGGER posts_search_delete AFTER DELETE ON posts BEGIN
+        INSERT INTO posts_trigram (posts_trigram, rowid, title, body)
+            VALUES ('delete', old.id, {TITLE.format(row="old")}, old.body);
+        INSERT INTO posts_chars (posts_chars, rowid, title, body)
+            VALUES ('delete', old.id, linli_spaced({TITLE.format(row="old")}), linli_spaced(old.body));
+    END""",
+    f"""CREATE TRIGGER posts_search_update AFTER UPDATE OF body, opening, thread_id ON posts BEGIN
+        INSERT INTO posts_trigram (posts_trigram, rowid, title, body)
+            VALUES ('delete', old.id, {TITLE.format(row="old")}, old.body);
+        INSERT INTO posts_chars (posts_chars, rowid, title, body)
+            VALUES ('delete', old.id, linli_spaced({TITLE.format(row="old")}), linli_spaced(old.body));
+        INSERT INTO posts_trigram (rowid, title, body) VALUES (new.id, {TITLE.format(row="new")}, new.body);
+        INSERT INTO posts_chars (rowid, title, body)
+            VALUES (new.id, linli_spaced({TITLE.format(row="new")}), linli_spaced(new.body));
+    END""",
+    """CREATE TRIGGER threads_search_title AFTER UPDATE OF title ON threads BEGIN
+        INSERT INTO posts_trigram (posts_trigram, rowid, title, body)
+            SELECT 'delete', id, old.title, body FROM posts WHERE thread_id = old.id AND opening;
+        INSERT INTO posts_chars (posts_chars, rowid, title, body)
+            SELECT 'delete', id, linli_spaced(old.title), linli_spaced(body) FROM posts
+            WHERE thread_id = old.id AND opening;
+        INSERT INTO posts_trigram (rowid, title, body)
+            SELECT id, new.title, body FROM posts WHERE thread_id = new.id AND opening;
+        INSERT INTO posts_chars (rowid, title, body)
+            SELECT id, linli_spaced(new.title), linli_spaced(body) FROM posts WHERE thread_id = new.id AND opening;
+    END""",
+    """INSERT INTO posts_trigram (rowid, title, body)
+        SELECT p.id, CASE WHEN p.opening THEN t.title END, p.body FROM posts p JOIN threads t ON t.id = p.thread_id""",
+    """INSERT INTO posts_chars (rowid, title, body)
+        SELECT p.id, linli_spaced(CASE WHEN p.opening THEN t.title END), linli_spaced(p.body)
+        FROM posts p JOIN threads t ON t.id = p.thread_id""",
+]
+
+SQLITE_DOWNGRADE = [
+    "DROP TRIGGER IF EXISTS threads_search_title",
+    "DROP TRIGGER IF EXISTS posts_search_update",
+    "DROP TRIGGER IF EXISTS posts_search_delete",
+    "DROP TRIGGER IF EXISTS posts_search_insert",
+    "DROP TABLE IF EXISTS posts_chars",
+    "DROP TABLE IF EXISTS posts_trigram",
+]
+
+# The database must have a UTF-8 locale (C.UTF-8), or pg_trgm makes no trigrams of Chinese text.
+POSTGRES_UPGRADE = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE INDEX ix_posts_body_trgm ON posts USING gin (lower(body) gin_trgm_ops)",
+    "CREATE INDEX ix_threads_title_trgm ON threads USING gin (lower(title) gin_trgm_ops)",
+]
+
+POSTGRES_DOWNGRADE = [
+    "DROP INDEX IF EXISTS ix_threads_title_trgm",
+    "DROP INDEX IF EXISTS ix_posts_body_trgm",
+]
+
+
+def _run(statements: dict) -> None:
+    for statement in statements.get(op.get_bind().dialect.name, []):
+        op.execute(statement)
+
+
+def upgrade():
+    _run({"sqlite": SQLITE_UPGRADE, "postgresql": POSTGRES_UPGRADE})
+
+
+def downgrade():
+    _run({"sqlite": SQLITE_DOWNGRADE, "postgresql": POSTGRES_DOWNGRADE})

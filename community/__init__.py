@@ -36,7 +36,9 @@ def create_app(config: dict | None = None) -> Flask:
     from .chat import events  # noqa: F401
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    from .boards.search import not_search_index
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
+                     include_name=not_search_index)
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
@@ -53,7 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .audit.cli import audit_cli
     from .boards import api as boards_api, views as boards_views  # noqa: F401
     from .chat import api as chat_api  # noqa: F401
-    from .moderation import api as moderation_api  # noqa: F401
+    from .moderation import api as moderation_api, views as moderation_views  # noqa: F401
     from .demo import demo_cli
     from .estate import api as estate_api, views as estate_views
     from .estate.cli import units_cli
@@ -62,7 +64,7 @@ def create_app(config: dict | None = None) -> Flask:
     for bp in API_BLUEPRINTS:
         csrf.exempt(bp)
         app.register_blueprint(bp)
-    for module in (accounts_views, estate_views, audit_views, rules_views, boards_views):
+    for module in (accounts_views, estate_views, audit_views, rules_views, boards_views, moderation_views):
         app.register_blueprint(module.bp)
     app.register_blueprint(openapi.bp)
     csrf.exempt(openapi.bp)

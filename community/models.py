@@ -5,5 +5,5 @@ from .audit.models import AuditEntry  # noqa: F401
 from .estate.models import Building, Owner, Unit  # noqa: F401
 from .rules.models import RulesVersion  # noqa: F401
 from .boards.models import Attachment, Board, Notification, Post, PostRevision, Thread, ThreadRead  # noqa: F401
-from .moderation.models import Report  # noqa: F401
+from .moderation.models import Appeal, ModerationAction, ModeratorNote, QueueClaim, Report, Sanction  # noqa: F401
 from .chat.models import ChatConnection, DeskConversation, Message, RoomRead  # noqa: F401

@@ -39,6 +39,11 @@ target_db = current_app.extensions['migrate'].db
 # ... etc.
 
 
+def include_object(object, name, type_, reflected, compare_to):
+    """Tables that exist only in the database (full-text indexes and their shadow tables) are not models."""
+    return not (type_ == "table" and reflected and compare_to is None)
+
+
 def get_metadata():
     if hasattr(target_db, 'metadatas'):
         return target_db.metadatas[None]
@@ -59,7 +64,7 @@ def run_migrations_offline():
     """
     url = config.get_main_option("sqlalchemy.url")
     context.configure(
-        url=url, target_metadata=get_metadata(), literal_binds=True
+        url=url, target_metadata=get_metadata(), include_object=include_object, literal_binds=True
     )
 
     with context.begin_transaction():
@@ -93,7 +98,7 @@ def run_migrations_online():
     with connectable.connect() as connection:
         context.configure(
             connection=connection,
-            target_metadata=get_metadata(),
+            target_metadata=get_metadata(), include_object=include_object,
             **conf_args
         )
 

@@ -151,6 +151,8 @@ def register(data: dict) -> User:
                                            Owner.id_hash == digest, Owner.name == real_name)) > 0
 
     user = db.session.scalar(select(User).where(User.phone == phone))
+    if user is not None and user.status == "blacklisted":
+        raise Denied(_("This identity is blacklisted and may not register."), code="blacklisted")
     display_name = _display_name(data, user)
     if user is not None:
         if user.status != "rejected" or not check_password_hash(user.password_hash, password):
@@ -293,8 +295,18 @@ def check_standing(user: User) -> None:
         reason = user.registration.reason if user.registration else ""
         raise Denied(_("Your registration was rejected: %(reason)s", reason=reason), code="rejected",
                      reason=reason)
+    from ..moderation import sanctions
+
+    if user.status == "blacklisted":
+        found = sanctions.in_force(user.id, "blacklist")
+        raise Denied(_("You have been removed from the community."), code="blacklisted",
+                     **(sanctions.facts(found) if found else {"until": None, "sanction_id": None, "reentry": None}))
     if user.status != "approved":
         raise Denied(_("Your account may not sign in."), code=user.status)
+    suspension = sanctions.in_force(user.id, "suspend")
+    if suspension is not None:
+        raise Denied(_("Your account is suspended until %(until)s.", until=iso(suspension.ends_at)),
+                     code="suspended", **sanctions.facts(suspension))
 
 
 def _digest(token: str) -> str:

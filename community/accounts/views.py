@@ -30,6 +30,11 @@ def login():
             g.login_failed = True
             attach_error(form, error)
             return render_template("accounts/login.html", form=form), 401
+        try:
+            services.check_standing(user)
+        except AppError as error:
+            if error.code in ("suspended", "blacklisted"):
+                return render_template("accounts/barred.html", error=error, phone=user.phone), 403
         login_user(user)
         if user.status != "approved":
             return redirect(url_for("accounts.status"))

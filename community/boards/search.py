@@ -59,6 +59,8 @@ TRIGRAM = table("posts_trigram", column("rowid"))
 CHARS = table("posts_chars", column("rowid"))
 
 _WHITESPACE = re.compile(r"\s+")
+# What migration 0003 makes: FTS5 tables with their shadow tables; pg_trgm expression indexes.
+_SEARCH_INDEXES = re.compile(r"posts_(trigram|chars)(_data|_idx|_docsize|_config|_content)?|ix_\w+_trgm")
 
 
 def spaced(value: str | None) -> str | None:
@@ -66,6 +68,11 @@ def spaced(value: str | None) -> str | None:
     if value is None:
         return None
     return " __ ".join(" ".join(run) for run in _WHITESPACE.split(value) if run)
+
+
+def not_search_index(name, type_, _parent_names) -> bool:
+    """Alembic's ``include_name``: the search tables and indexes are not models, so autogenerate leaves them be."""
+    return not (type_ in ("table", "index") and _SEARCH_INDEXES.fullmatch(name or ""))
 
 
 def register_sqlite_functions(connection) -> None:

@@ -18,6 +18,7 @@ from ..core.web import actor, attach_error, login_required
 from ..moderation import services as moderation
 from ..rules import services as rules
 from . import media, services
+from .search import search as search_boards
 from .forms import EditForm, ReplyForm, ReportForm, SearchForm, ThreadForm
 
 bp = Blueprint("boards", __name__)
@@ -330,13 +331,11 @@ def read_notifications():
 @bp.get("/search")
 @login_required
 def search():
-    from .search import search as find  # written alongside these pages; imported when first searched
-
     form = SearchForm(request.args)
     results = None
     if request.args.get("q") is not None and form.validate():
         try:
-            results = find(actor(), form.q.data.strip(), limit=20)
+            results = search_boards(actor(), form.q.data.strip(), limit=20)
         except AppError as error:
             attach_error(form, error)
     return render_template("boards/search.html", form=form, results=results)

@@ -108,6 +108,8 @@ RULES: dict = {
     "chat.read": _chat_read,
     "chat.send": _chat_send,
     "chat.moderate": STAFF,
+    "moderation.act": STAFF,
+    "moderation.read": OVERSEERS,
     "desk.manage": STAFF,
     "desk.view": OVERSEERS,
 }

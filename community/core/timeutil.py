@@ -1,9 +1,23 @@
+from contextlib import contextmanager
 from datetime import UTC, datetime
+
+_frozen: datetime | None = None
 
 
 def utcnow() -> datetime:
     """Naive UTC, the form every timestamp column holds."""
-    return datetime.now(UTC).replace(tzinfo=None)
+    return _frozen or datetime.now(UTC).replace(tzinfo=None)
+
+
+@contextmanager
+def frozen(at: datetime):
+    """Tests move the clock through this, so that expiry is tested without waiting."""
+    global _frozen
+    previous, _frozen = _frozen, at
+    try:
+        yield
+    finally:
+        _frozen = previous
 
 
 def iso(dt: datetime | None) -> str | None:

@@ -1,19 +1,24 @@
-"""Reports from users, and the automatic hiding they trigger."""
+"""Moderation: reports and the automatic hiding they trigger, the review queue, actions on content,
+sanctions on people, appeals, and what the committee reads of all of it."""
+
+import statistics
+from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
 from ..audit import services as audit
-from ..boards.models import Post, Thread
+from ..boards.models import Notification, Post, Thread
 from ..chat.models import Message
-from ..core import policy
+from ..core import policy, sanitize
 from ..core.errors import Conflict, Invalid, NotFound
-from ..core.timeutil import iso
+from ..core.timeutil import iso, utcnow
 from ..extensions import db, socketio
 from ..rules import services as rules
-from .models import Report
+from . import sanctions
+from .models import Appeal, ModerationAction, ModeratorNote, QueueClaim, Report, Sanction
 
 # What can be reported: kind -> the model whose rows are the targets.
 TARGETS = {"post": Post, "thread": Thread, "message": Message, "user": User}
@@ -81,3 +86,431 @@ def report(actor, target, clause, note=None) -> Report:
 def serialize_report(r: Report) -> dict:
     return {"id": r.id, "target": r.target, "clause": r.clause, "note": r.note, "status": r.status,
             "created_at": iso(r.created_at)}
+
+
+# ---- moderators' actions ----------------------------------------------------------------------
+
+CONTENT_ACTIONS = {"approve", "hide", "restore", "lock", "unlock", "pin", "unpin"}
+SANCTIONS = {"warn", "mute", "suspend", "blacklist"}
+ACTIONS = CONTENT_ACTIONS | SANCTIONS | {"lift"}
+MAX_HOURS = 24 * 365 * 5
+
+
+def _snapshot(kind: str, row) -> dict:
+    if kind == "post":
+        return {"body": row.body, "status": row.status, "author_id": row.author_id, "thread_id": row.thread_id}
+    if kind == "thread":
+        return {"title": row.title, "status": row.status, "author_id": row.author_id, "locked": row.locked,
+                "pinned": row.pinned}
+    if kind == "message":
+        return {"body": row.body, "status": row.status, "author_id": row.author_id, "room": row.room}
+    return {"display_name": row.display_name, "status": row.status, "muted_until": iso(row.muted_until)}
+
+
+def _clause(clause, required: bool) -> str | None:
+    if clause is None and not required:
+        return None
+    current = rules.current()
+    if not isinstance(clause, str) or clause not in {c["id"] for c in (current.clauses if current else [])}:
+        raise Invalid(_("Cite a clause of the current rules."), field="clause")
+    return clause
+
+
+def _reason(reason, required: bool) -> str | None:
+    if reason is None or (isinstance(reason, str) and not reason.strip()):
+        if required:
+            raise Invalid(_("Give a reason."), field="reason")
+        return None
+    if not isinstance(reason, str) or len(reason) > 1000:
+        raise Invalid(_("The reason must be text of at most 1000 characters."), field="reason")
+    return reason.strip()
+
+
+def _hours(hours, required: bool) -> int | None:
+    if hours is None and not required:
+        return None
+    if not isinstance(hours, int) or isinstance(hours, bool) or not 1 <= hours <= MAX_HOURS:
+        raise Invalid(_("Give the duration in whole hours."), field="hours")
+    return hours
+
+
+def act(actor, data: dict) -> tuple[ModerationAction, Sanction | None]:
+    """One moderation action, audited with a snapshot of what it acted on."""
+    policy.require(actor, "moderation.act")
+    if not isinstance(data, dict):
+        raise Invalid(_("Send a JSON object."), field="body")
+    action = data.get("action")
+    if action not in ACTIONS:
+        raise Invalid(_("Unknown action."), field="action")
+    if action == "lift":
+        return _lift(actor, data)
+    kind, target_id = parse_target(data.get("target"))
+    row = db.session.get(TARGETS[kind], target_id)
+    if row is None:
+        raise NotFound(_("Not found."))
+    sanction_kind = action in SANCTIONS
+    clause = _clause(data.get("clause"), required=sanction_kind)
+    reason = _reason(data.get("reason"), required=sanction_kind)
+    snapshot = _snapshot(kind, row)
+    sanction = None
+    if sanction_kind:
+        subject = row if kind == "user" else db.session.get(User, row.author_id)
+        sanction = _sanction(actor, subject, action, clause, reason, data)
+    else:
+        _apply_to_content(action, kind, row)
+    key = f"{kind}:{target_id}"
+    record = ModerationAction(action=action, target=key, clause=clause, reason=reason, actor_id=actor.id,
+                              snapshot=snapshot, sanction_id=sanction.id if sanction else None)
+    db.session.add(record)
+    db.session.execute(update(Report).where(Report.target == key, Report.status == "open")
+                       .values(status="decided"))
+    db.session.execute(delete(QueueClaim).where(QueueClaim.target == key))
+    db.session.flush()
+    audit.record(actor, f"moderation.{action}", key, {
+        "action_id": record.id, "clause": clause, "reason": reason, "snapshot": snapshot,
+        "sanction_id": sanction.id if sanction else None, "hours": data.get("hours") if sanction else None})
+    db.session.commit()
+    _after_commit(action, kind, row, sanction)
+    return record, sanction
+
+
+def _apply_to_content(action: str, kind: str, row) -> None:
+    if kind == "user":
+        raise Invalid(_("This action applies to content, not to people."), field="action")
+    if action in ("lock", "unlock", "pin", "unpin"):
+        if kind != "thread":
+            raise Invalid(_("Only threads can be locked or pinned."), field="target")
+        if action in ("lock", "unlock"):
+            row.locked = action == "lock"
+        else:
+            row.pinned = action == "pin"
+        return
+    wanted = {"approve": ("held",), "hide": ("visible", "held"), "restore": ("hidden",)}[action]
+    if row.status not in wanted:
+        raise Conflict(_("The content is not in a state this action applies to."))
+    row.status = "hidden" if action == "hide" else "visible"
+    if kind == "post" and row.opening:
+        db.session.get(Thread, row.thread_id).status = row.status
+
+
+def _sanction(actor, subject: User, kind: str, clause: str, reason: str, data: dict) -> Sanction:
+    from ..accounts.services import revoke_all_tokens
+
+    if subject.role in policy.STAFF:
+        raise Invalid(_("Staff accounts are not sanctioned here."), field="target")
+    hours = _hours(data.get("hours"), required=kind in ("mute", "suspend"))
+    reentry = data.get("reentry")
+    if reentry is not None and (not isinstance(reentry, str) or len(reentry) > 1000):
+        raise Invalid(_("Re-entry conditions must be text."), field="reentry")
+    now = utcnow()
+    ends_at = now + timedelta(hours=hours) if hours else None
+    if kind == "blacklist" and not reentry:
+        reentry = _("Apply to the property company after %(date)s and accept the rules again.",
+                    date=(ends_at or now + timedelta(days=365)).strftime("%Y-%m-%d"))
+    sanction = Sanction(user_id=subject.id, kind=kind, clause=clause, reason=reason, created_by_id=actor.id,
+                        created_at=now, ends_at=ends_at if kind != "warn" else None, reentry=reentry)
+    db.session.add(sanction)
+    db.session.flush()
+    if kind == "mute":
+        subject.muted_until = max(subject.muted_until or now, ends_at)
+    elif kind in ("suspend", "blacklist"):
+        revoke_all_tokens(subject)
+        if kind == "blacklist":
+            subject.status = "blacklisted"
+    db.session.add(Notification(user_id=subject.id, kind="sanction", actor_id=None, created_at=now))
+    return sanction
+
+
+def _after_commit(action: str, kind: str, row, sanction: Sanction | None) -> None:
+    from ..chat import services as chat
+
+    if kind == "message" and action == "hide":
+        socketio.emit("message_removed", {"id": row.id, "room": row.room}, to=row.room)
+    elif kind == "message" and action in ("approve", "restore"):
+        chat.broadcast(row)
+    if sanction is not None:
+        event = {"kind": sanction.kind, "until": iso(sanction.ends_at)}
+        if sanction.kind in ("suspend", "blacklist"):
+            chat.disconnect_user(sanction.user_id, event)
+        else:
+            socketio.emit("sanctioned", event, to=f"user-{sanction.user_id}")
+
+
+def _lift(actor, data: dict, *, via_appeal: bool = False) -> tuple[ModerationAction, Sanction]:
+    target = data.get("target")
+    if not (isinstance(target, str) and target.startswith("sanction:") and target[9:].isdigit()):
+        raise Invalid(_("Name the sanction as sanction:ID."), field="target")
+    sanction = db.session.get(Sanction, int(target[9:]))
+    if sanction is None:
+        raise NotFound(_("No such sanction."))
+    if sanction.lifted_at is not None:
+        raise Conflict(_("This sanction has already been lifted."))
+    reason = _reason(data.get("reason"), required=False)
+    lift(actor, sanction, reason)
+    record = ModerationAction(action="lift", target=target, reason=reason, actor_id=actor.id,
+                              snapshot={"kind": sanction.kind, "user_id": sanction.user_id,
+                                        "until": iso(sanction.ends_at)}, sanction_id=sanction.id)
+    db.session.add(record)
+    db.session.flush()
+    audit.record(actor, "moderation.lift", target, {"action_id": record.id, "reason": reason,
+                                                    "via_appeal": via_appeal})
+    db.session.commit()
+    return record, sanction
+
+
+def lift(actor, sanction: Sanction, reason: str | None) -> None:
+    """End a sanction now; the caller audits and commits."""
+    now = utcnow()
+    sanction.lifted_at, sanction.lifted_by_id, sanction.lift_reason = now, actor.id, reason
+    subject = db.session.get(User, sanction.user_id)
+    if sanction.kind == "blacklist" and subject.status == "blacklisted":
+        subject.status = "approved"
+    if sanction.kind == "mute":
+        other = sanctions.in_force(subject.id, "mute")
+        subject.muted_until = other.ends_at if other is not None and other.id != sanction.id else None
+    db.session.add(Notification(user_id=subject.id, kind="sanction_lifted", actor_id=None, created_at=now))
+
+
+# ---- the review queue -------------------------------------------------------------------------
+
+CLAIM_MINUTES = 15
+
+
+def queue(actor) -> list[dict]:
+    """Open reports grouped by target, plus held content and auto-hidden content awaiting a decision."""
+    policy.require(actor, "moderation.read")
+    reports = list(db.session.scalars(select(Report).where(Report.status == "open").order_by(Report.id)))
+    items: dict[str, dict] = {}
+    for r in reports:
+        item = items.setdefault(r.target, {"target": r.target, "reports": 0, "reporters": [], "clauses": [],
+                                           "notes": [], "first_reported_at": iso(r.created_at)})
+        item["reports"] += 1
+        item["reporters"].append(r.reporter_id)
+        if r.clause not in item["clauses"]:
+            item["clauses"].append(r.clause)
+        if r.note:
+            item["notes"].append(r.note)
+    for model, kind in ((Thread, "thread"), (Post, "post"), (Message, "message")):
+        for row in db.session.scalars(select(model).where(model.status == "held").order_by(model.id).limit(200)):
+            if kind == "post" and row.opening:
+                continue
+            items.setdefault(f"{kind}:{row.id}", {"target": f"{kind}:{row.id}", "reports": 0, "reporters": [],
+                                                  "clauses": [], "notes": [], "first_reported_at": None})
+    claims = {c.target: c for c in db.session.scalars(select(QueueClaim).where(QueueClaim.target.in_(list(items))))}
+    fresh = utcnow() - timedelta(minutes=CLAIM_MINUTES)
+    result = []
+    for key, item in items.items():
+        kind, target_id = parse_target(key)
+        row = db.session.get(TARGETS[kind], target_id)
+        if row is None:
+            continue
+        claim = claims.get(key)
+        item.update({
+            "kind": kind, "status": getattr(row, "status", None), "preview": _preview(kind, row),
+            "author_id": getattr(row, "author_id", None) if kind != "user" else row.id,
+            "held": getattr(row, "status", None) == "held",
+            "auto_hidden": kind in HIDEABLE and row.status == "hidden",
+            "claimed_by": claim.staff_id if claim and claim.claimed_at > fresh else None,
+        })
+        result.append(item)
+    return sorted(result, key=lambda i: (-i["reports"], i["target"]))
+
+
+def _preview(kind: str, row) -> str:
+    if kind == "thread":
+        return row.title
+    if kind in ("post", "message"):
+        return sanitize.plain_text(row.body)[:200]
+    return row.display_name
+
+
+def claim(actor, target) -> dict:
+    policy.require(actor, "moderation.act")
+    kind, target_id = parse_target(target)
+    key = f"{kind}:{target_id}"
+    existing = db.session.get(QueueClaim, key)
+    now = utcnow()
+    if existing is not None and existing.staff_id != actor.id and \
+            existing.claimed_at > now - timedelta(minutes=CLAIM_MINUTES):
+        raise Conflict(_("Another staff member is handling this."), claimed_by=existing.staff_id)
+    if existing is None:
+        db.session.add(QueueClaim(target=key, staff_id=actor.id, claimed_at=now))
+    else:
+        existing.staff_id, existing.claimed_at = actor.id, now
+    db.session.commit()
+    return {"target": key, "claimed_by": actor.id, "until": iso(now + timedelta(minutes=CLAIM_MINUTES))}
+
+
+# ---- appeals ----------------------------------------------------------------------------------
+
+def appeal(data: dict) -> Appeal:
+    """Works for a suspended or blacklisted person too: they prove who they are with phone and password."""
+    from ..accounts.services import authenticate
+
+    if not isinstance(data, dict):
+        raise Invalid(_("Send a JSON object."), field="body")
+    user = authenticate(data.get("phone"), data.get("password"))
+    sanction_id = data.get("sanction_id")
+    sanction = db.session.get(Sanction, sanction_id) if isinstance(sanction_id, int) else None
+    if sanction is None or sanction.user_id != user.id:
+        raise NotFound(_("No such sanction."))
+    text = data.get("text")
+    if not isinstance(text, str) or not text.strip() or len(text) > 4000:
+        raise Invalid(_("Explain your appeal in at most 4000 characters."), field="text")
+    if db.session.scalar(select(Appeal.id).where(Appeal.sanction_id == sanction.id)) is not None:
+        raise Conflict(_("This sanction has already been appealed."))
+    new = Appeal(sanction_id=sanction.id, user_id=user.id, text=text.strip())
+    db.session.add(new)
+    db.session.commit()
+    return new
+
+
+def decide_appeal(actor, appeal_id: int, outcome, reason) -> Appeal:
+    policy.require(actor, "moderation.act")
+    found = db.session.get(Appeal, appeal_id)
+    if found is None:
+        raise NotFound(_("No such appeal."))
+    if found.status != "open":
+        raise Conflict(_("This appeal has already been decided."))
+    if outcome not in ("upheld", "lifted"):
+        raise Invalid(_("The outcome is upheld or lifted."), field="outcome")
+    reason = _reason(reason, required=True)
+    sanction = db.session.get(Sanction, found.sanction_id)
+    found.status, found.decided_by_id, found.decided_at, found.reason = outcome, actor.id, utcnow(), reason
+    if outcome == "lifted" and sanction.lifted_at is None:
+        lift(actor, sanction, reason)
+    db.session.add(Notification(user_id=found.user_id, kind="appeal_decided", actor_id=None, created_at=utcnow()))
+    audit.record(actor, "appeal.decided", f"appeal:{found.id}", {"outcome": outcome, "reason": reason,
+                                                                 "sanction_id": sanction.id})
+    db.session.commit()
+    return found
+
+
+def appeals(actor, status: str | None = None) -> list[Appeal]:
+    policy.require(actor, "moderation.read")
+    query = select(Appeal).order_by(Appeal.id.desc())
+    if status:
+        query = query.where(Appeal.status == status)
+    return list(db.session.scalars(query.limit(500)))
+
+
+# ---- what the person sees, and what the committee reads ----------------------------------------
+
+def standing(user: User) -> dict:
+    rows = list(db.session.scalars(select(Sanction).where(Sanction.user_id == user.id).order_by(Sanction.id.desc())))
+    current = rules.current()
+    clause_text = {c["id"]: c["text"] for c in (current.clauses if current else [])}
+    appealed = {a.sanction_id: a for a in db.session.scalars(
+        select(Appeal).where(Appeal.sanction_id.in_([r.id for r in rows])))} if rows else {}
+    now = utcnow()
+    return {
+        "status": user.status, "muted_until": iso(user.muted_until) if user.muted_until and user.muted_until > now
+        else None,
+        "sanctions": [sanctions.facts(s) | {
+            "clause_text": clause_text.get(s.clause), "created_at": iso(s.created_at),
+            "in_force": s.lifted_at is None and (s.ends_at is None or s.ends_at > now) and s.kind != "warn",
+            "lifted_at": iso(s.lifted_at),
+            "appeal": serialize_appeal(appealed[s.id]) if s.id in appealed else None} for s in rows],
+        "suggestion": None,
+    }
+
+
+def log(actor, *, before: int | None = None, limit: int = 100) -> list[dict]:
+    policy.require(actor, "moderation.read")
+    query = select(ModerationAction).order_by(ModerationAction.id.desc())
+    if before:
+        query = query.where(ModerationAction.id < before)
+    return [serialize_action(a) for a in db.session.scalars(query.limit(limit))]
+
+
+def hidden(actor) -> list[dict]:
+    """Hidden content with who hid it and under which clause (no record: hidden by reports)."""
+    policy.require(actor, "moderation.read")
+    result = []
+    for model, kind in ((Thread, "thread"), (Post, "post"), (Message, "message")):
+        for row in db.session.scalars(select(model).where(model.status == "hidden").order_by(model.id.desc())
+                                      .limit(200)):
+            key = f"{kind}:{row.id}"
+            last = db.session.scalar(select(ModerationAction).where(
+                ModerationAction.target == key, ModerationAction.action == "hide")
+                .order_by(ModerationAction.id.desc()).limit(1))
+            result.append({"target": key, "preview": _preview(kind, row), "author_id": row.author_id,
+                           "hidden_by": last.actor_id if last else None, "clause": last.clause if last else None,
+                           "reason": last.reason if last else _("Hidden automatically after reports")})
+    return result
+
+
+def add_note(actor, user_id: int, text) -> ModeratorNote:
+    policy.require(actor, "moderation.act")
+    if db.session.get(User, user_id) is None:
+        raise NotFound(_("No such user."))
+    if not isinstance(text, str) or not text.strip() or len(text) > 2000:
+        raise Invalid(_("Write a note of at most 2000 characters."), field="text")
+    note = ModeratorNote(user_id=user_id, author_id=actor.id, text=text.strip())
+    db.session.add(note)
+    db.session.flush()
+    audit.record(actor, "moderation.note", f"user:{user_id}", {"note_id": note.id})
+    db.session.commit()
+    return note
+
+
+def notes(actor, user_id: int) -> list[dict]:
+    policy.require(actor, "moderation.read")
+    return [{"id": n.id, "author_id": n.author_id, "text": n.text, "created_at": iso(n.created_at)}
+            for n in db.session.scalars(select(ModeratorNote).where(ModeratorNote.user_id == user_id)
+                                        .order_by(ModeratorNote.id))]
+
+
+def figures(actor, month: str | None = None) -> dict:
+    """Per month: reports received, median minutes from report to decision, actions per staff member,
+    appeals upheld and lifted."""
+    policy.require(actor, "moderation.read")
+    reports = list(db.session.scalars(select(Report)))
+    actions = list(db.session.scalars(select(ModerationAction)))
+    all_appeals = list(db.session.scalars(select(Appeal)))
+    months: dict[str, dict] = {}
+
+    def bucket(at) -> dict:
+        key = at.strftime("%Y-%m")
+        return months.setdefault(key, {"month": key, "reports": 0, "handled": [], "actions_by_staff": {},
+                                       "appeals_upheld": 0, "appeals_lifted": 0})
+
+    first_action = {}
+    for a in sorted(actions, key=lambda a: a.id):
+        first_action.setdefault(a.target, a.created_at)
+        per = bucket(a.created_at)["actions_by_staff"]
+        per[str(a.actor_id)] = per.get(str(a.actor_id), 0) + 1
+    for r in reports:
+        b = bucket(r.created_at)
+        b["reports"] += 1
+        decided = first_action.get(r.target)
+        if decided is not None and decided >= r.created_at:
+            b["handled"].append((decided - r.created_at).total_seconds() / 60)
+    for a in all_appeals:
+        if a.decided_at is not None:
+            bucket(a.decided_at)["appeals_upheld" if a.status == "upheld" else "appeals_lifted"] += 1
+    result = []
+    for key in sorted(months):
+        b = months[key]
+        handled = sorted(b.pop("handled"))
+        b["median_minutes_to_handle"] = round(statistics.median(handled), 1) if handled else None
+        result.append(b)
+    if month:
+        result = [m for m in result if m["month"] == month]
+    return {"months": result}
+
+
+def serialize_action(a: ModerationAction) -> dict:
+    return {"id": a.id, "action": a.action, "target": a.target, "clause": a.clause, "reason": a.reason,
+            "actor_id": a.actor_id, "created_at": iso(a.created_at), "snapshot": a.snapshot,
+            "sanction_id": a.sanction_id}
+
+
+def serialize_appeal(a: Appeal) -> dict:
+    return {"id": a.id, "sanction_id": a.sanction_id, "user_id": a.user_id, "text": a.text, "status": a.status,
+            "created_at": iso(a.created_at), "decided_at": iso(a.decided_at), "reason": a.reason}
+
+
+def serialize_sanction(s: Sanction) -> dict:
+    return sanctions.facts(s) | {"user_id": s.user_id, "created_at": iso(s.created_at),
+                                 "lifted_at": iso(s.lifted_at)}

@@ -1,0 +1,48 @@
+"""Sanctions as facts about a person: which one is in force now, and what the person is told.
+Expiry needs no job: a sanction is in force while ``ends_at`` is in the future and it is not lifted."""
+
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import or_, select
+
+from ..core.timeutil import iso, utcnow
+from ..extensions import db
+from .models import Sanction
+
+DEFAULT_LADDER_HOURS = (24, 72, 168, 720)
+
+
+def in_force(user_id: int, kind: str) -> Sanction | None:
+    now = utcnow()
+    return db.session.scalar(select(Sanction).where(
+        Sanction.user_id == user_id, Sanction.kind == kind, Sanction.lifted_at.is_(None),
+        or_(Sanction.ends_at.is_(None), Sanction.ends_at > now)).order_by(Sanction.ends_at.desc()).limit(1))
+
+
+def facts(sanction: Sanction) -> dict:
+    """What the person (and the 403 error object) is told about a sanction."""
+    return {"sanction_id": sanction.id, "kind": sanction.kind, "clause": sanction.clause,
+            "reason": sanction.reason, "until": iso(sanction.ends_at), "reentry": sanction.reentry}
+
+
+def ladder() -> tuple[int, ...]:
+    return tuple(current_app.config.get("SANCTION_LADDER_HOURS") or DEFAULT_LADDER_HOURS)
+
+
+def suggestion(user_id: int) -> dict:
+    """The next step from the person's record over the past year: a warning first, then the ladder of
+    mutes and suspensions, then the blacklist."""
+    year_ago = utcnow() - timedelta(days=365)
+    history = list(db.session.scalars(select(Sanction.kind).where(
+        Sanction.user_id == user_id, Sanction.created_at >= year_ago)))
+    warnings = history.count("warn")
+    steps = sum(1 for kind in history if kind in ("mute", "suspend"))
+    if history.count("blacklist"):
+        return {"action": "blacklist", "hours": None, "previous": len(history)}
+    if not warnings and not steps:
+        return {"action": "warn", "hours": None, "previous": 0}
+    rungs = ladder()
+    if steps >= len(rungs):
+        return {"action": "blacklist", "hours": None, "previous": len(history)}
+    return {"action": "mute" if steps < 2 else "suspend", "hours": rungs[steps], "previous": len(history)}

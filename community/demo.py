@@ -85,10 +85,31 @@ def seed() -> list[tuple[str, str, str]]:
         accounts.approve(staff, user.id)
     for user in approved[1:3]:
         accounts.set_committee(admin, user.id, True)
+    _conversation(staff, admin, approved)
     apply(20, units[20], "owner", "pending owner (on roster) 待审核业主")
     apply(21, units[70], "owner", "pending owner (not on roster) 待审核（不符）", real_name="错名字")
     apply(22, units[30], "tenant", "pending tenant 待审核租户")
     return logins
+
+
+def _conversation(staff, admin, people: list[User]) -> None:
+    """A few threads and chat messages so the boards and rooms are not empty."""
+    from .boards import services as boards
+    from .chat import services as chat
+
+    wang, li, zhang, liu, chen = people[:5]
+    boards.start_thread(staff, "notices", "本周六上午二次供水水箱清洗停水通知",
+                                 "各位业主：\n\n本周六 **8:00–12:00** 清洗二次供水水箱，期间 1–3 号楼停水，请提前储水。")
+    fire = boards.start_thread(admin, "fire-safety", "请勿占用消防通道",
+                               "近期发现 2 号楼东侧消防通道有车辆停放，请车主尽快挪车。消防通道是生命通道。")
+    boards.reply(li, fire.id, "支持！晚上经常有外来车辆停在那里。")
+    talk = boards.start_thread(zhang, "neighbours", "小区里有人组织周末羽毛球吗？",
+                               "想找几位邻居周末一起打羽毛球，地点在小区会所。")
+    first = boards.reply(liu, talk.id, "我可以参加，周日上午方便。")
+    boards.reply(chen, talk.id, "@三栋张阿姨 我也想加入！", parent_id=first.id)
+    chat.send(wang, "lobby", "大家好，一栋老王报到。", "demo-1")
+    chat.send(li, "lobby", "欢迎！有事可以在这里说。", "demo-2")
+    chat.send(admin, "announcements", "物业前台工作时间：每天 8:00–20:00。", "demo-3")
 
 
 @demo_cli.command("seed")

@@ -5,17 +5,14 @@ import io
 import pytest
 from PIL import Image
 
-from community.extensions import db
-from community.rules import services as rules
 from tests.conftest import error_of
+from tests.fixtures.people import set_policy
 
 
 @pytest.fixture(autouse=True)
 def media_dir(app, tmp_path):
     app.config["MEDIA_DIR"] = str(tmp_path / "media")
-    current = rules.current()
-    current.policy = {**current.policy, "post_interval_s": 0}
-    db.session.commit()
+    set_policy(post_interval_s=0)
 
 
 def image_bytes(fmt="JPEG", size=(64, 48), exif=True) -> bytes:

@@ -4,15 +4,13 @@ import pytest
 
 from community.extensions import db
 from tests.conftest import error_of
+from tests.fixtures.people import set_policy
 
 
 @pytest.fixture(autouse=True)
 def no_post_interval(app):
     """Most tests post several times in a row: lift the interval (tests of it set it back)."""
-    from community.rules import services as rules
-    current = rules.current()
-    current.policy = {**current.policy, "post_interval_s": 0}
-    db.session.commit()
+    set_policy(post_interval_s=0)
 
 
 def start(api, user, slug="neighbours", title="电梯维修通知", body="三号楼电梯周五上午维修，请大家注意。", **extra):

@@ -4,6 +4,8 @@ import contextvars
 
 import pytest
 
+from tests.fixtures.people import set_policy
+
 from community.extensions import db, socketio
 from community.rules import services as rules
 
@@ -51,9 +53,7 @@ def connect(app, api):
 
 @pytest.fixture(autouse=True)
 def relaxed(app):
-    current = rules.current()
-    current.policy = {**current.policy, "chat_interval_s": 0, "chat_max_per_minute": 1000}
-    db.session.commit()
+    set_policy(chat_interval_s=0, chat_max_per_minute=1000)
 
 
 def test_anonymous_and_bad_tokens_are_refused(connect):
@@ -139,15 +139,12 @@ def test_hold_reaches_only_sender_and_staff(connect, owner, resident, staff):
 
 
 def test_interval_and_minute_cap(connect, owner):
-    current = rules.current()
-    current.policy = {**current.policy, "chat_interval_s": 0, "chat_max_per_minute": 3}
-    db.session.commit()
+    set_policy(chat_interval_s=0, chat_max_per_minute=3)
     sock = connect(owner)
     acks = [sock.emit("send", {"room": "lobby", "body": f"第{i}条消息", "client_id": f"r{i}"}) for i in range(4)]
     assert [a["ok"] for a in acks] == [True, True, True, False]
     assert acks[3]["error"]["code"] == "rule_violation"
-    current.policy = {**current.policy, "chat_interval_s": 30, "chat_max_per_minute": 100}
-    db.session.commit()
+    set_policy(chat_interval_s=30, chat_max_per_minute=100)
     assert sock.emit("send", {"room": "lobby", "body": "太快了吗", "client_id": "r9"})["ok"] is False
 
 

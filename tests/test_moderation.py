@@ -5,17 +5,13 @@ from datetime import timedelta
 import pytest
 
 from community.core.timeutil import frozen, utcnow
-from community.extensions import db
-from community.rules import services as rules
 from tests.conftest import error_of
-from tests.fixtures.people import PASSWORD, registration
+from tests.fixtures.people import PASSWORD, registration, set_policy
 
 
 @pytest.fixture(autouse=True)
 def quiet(app):
-    current = rules.current()
-    current.policy = {**current.policy, "post_interval_s": 0, "chat_interval_s": 0}
-    db.session.commit()
+    set_policy(post_interval_s=0, chat_interval_s=0)
 
 
 @pytest.fixture

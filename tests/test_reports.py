@@ -4,15 +4,13 @@ import pytest
 
 from community.accounts import services as accounts
 from community.extensions import db
-from community.rules import services as rules
 from tests.conftest import error_of
+from tests.fixtures.people import set_policy
 
 
 @pytest.fixture(autouse=True)
 def quiet(app):
-    current = rules.current()
-    current.policy = {**current.policy, "post_interval_s": 0, "auto_hide_reports": 3}
-    db.session.commit()
+    set_policy(post_interval_s=0, auto_hide_reports=3)
 
 
 @pytest.fixture

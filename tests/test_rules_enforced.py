@@ -7,12 +7,7 @@ import pytest
 from community.extensions import db
 from community.rules import services as rules
 from tests.conftest import error_of
-
-
-def set_policy(**changes):
-    current = rules.current()
-    current.policy = {**current.policy, **changes}
-    db.session.commit()
+from tests.fixtures.people import set_policy
 
 
 @pytest.fixture

@@ -303,8 +303,18 @@ def test_repeat_compares_only_the_most_recent_window():
 
 @pytest.mark.parametrize("text", ["", "好", "。。。", "👍", "  \u200b ", "!?", "好！！！"])
 def test_too_short(text):
-    decision = judge(text, "chat")
+    decision = judge(text, "post")
     assert (decision.action, decision.reason, decision.clause) == ("block", "too_short", "3.3")
+
+
+@pytest.mark.parametrize("text", ["好", "👍", "!?"])
+def test_one_character_is_a_chat_answer(text):
+    assert judge(text, "chat").action == "allow"
+
+
+@pytest.mark.parametrize("text", ["", "   "])
+def test_blank_chat_is_too_short(text):
+    assert judge(text, "chat").reason == "too_short"
 
 
 @pytest.mark.parametrize("text", ["好的", "OK", "12"])

@@ -14,7 +14,9 @@ The policy is the dict published by ``GET /api/v1/rules``. Required keys:
 
 ``auto_hide_reports`` belongs to moderation and is ignored here. Optional keys, with ``DEFAULTS``:
 
-- ``min_length`` (2): fewest letters and digits an item must keep once separators are stripped;
+- ``min_length`` (2): fewest letters and digits a post must keep once separators are stripped;
+- ``min_length_chat`` (1): the same for chat, where "好" or a lone emoji is a fine answer (1 or less: any
+  non-blank message);
 - ``max_length_post`` (20000), ``max_length_chat`` (2000): most characters of the raw text;
 - ``daily_cap_post`` (50), ``daily_cap_chat`` (1000): most items in the last 24 hours (0 turns the cap off);
 - ``repeat_window`` (20): how many of ``History.recent_texts`` (most recent first) a new item is compared with;
@@ -52,6 +54,7 @@ from functools import lru_cache
 
 DEFAULTS: dict = {
     "min_length": 2,
+    "min_length_chat": 1,
     "max_length_post": 20000,
     "max_length_chat": 2000,
     "daily_cap_post": 50,
@@ -170,7 +173,7 @@ class Compiled:
     interval_s: dict[str, int]
     max_per_minute: int
     daily_cap: dict[str, int]
-    min_length: int
+    min_length: dict[str, int]
     max_length: dict[str, int]
     repeat_window: int
     clauses: dict[str, str]
@@ -350,7 +353,7 @@ def compile_policy(policy: dict) -> Compiled:
         interval_s={"post": _count(settings, "post_interval_s"), "chat": _count(settings, "chat_interval_s")},
         max_per_minute=_count(settings, "chat_max_per_minute"),
         daily_cap={"post": _count(settings, "daily_cap_post"), "chat": _count(settings, "daily_cap_chat")},
-        min_length=_count(settings, "min_length"),
+        min_length={"post": _count(settings, "min_length"), "chat": _count(settings, "min_length_chat")},
         max_length={"post": _count(settings, "max_length_post"), "chat": _count(settings, "max_length_chat")},
         repeat_window=_count(settings, "repeat_window"),
         clauses={**DEFAULTS["clauses"], **clauses},
@@ -421,7 +424,8 @@ def check(compiled: Compiled, where: str, text: str, history: History) -> Decisi
     if len(text) > compiled.max_length[where]:
         return _refuse(compiled, "too_long", text)
     skel = skeleton(text)
-    if len(skel) < compiled.min_length:
+    shortest = compiled.min_length[where]
+    if len(skel) < shortest and (shortest > 1 or not text.strip()):
         return _refuse(compiled, "too_short", text)
     refusal = _rate(compiled, where, text, history)
     if refusal:

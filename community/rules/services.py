@@ -59,6 +59,7 @@ def serialize(rules: RulesVersion) -> dict:
 # ---- enforcement: the one check every service that accepts user text calls -------------------
 
 _compiled: dict[str, "engine.Compiled"] = {}
+CHAT_REPEAT_WINDOW = timedelta(minutes=10)
 
 
 def compiled_policy(rules: RulesVersion) -> "engine.Compiled":
@@ -123,6 +124,8 @@ def _history(actor, where: str) -> engine.History:
     mine = Item.author_id == actor.id
     recent = db.session.execute(
         select(Item.created_at, Item.body).where(mine).order_by(Item.id.desc()).limit(20)).all()
+    # In chat, "好的" twice in an afternoon is conversation, not spam: compare with the last minutes only.
+    repeats = [r.body for r in recent if where != "chat" or r.created_at >= now - CHAT_REPEAT_WINDOW]
 
     def count_since(delta: timedelta) -> int:
         return db.session.scalar(select(func.count(Item.id)).where(mine, Item.created_at >= now - delta))
@@ -131,7 +134,7 @@ def _history(actor, where: str) -> engine.History:
         now=now, joined_at=joined, last_at=recent[0].created_at if recent else None,
         count_last_minute=count_since(timedelta(minutes=1)) if recent else 0,
         count_today=count_since(timedelta(days=1)) if recent else 0,
-        recent_texts=tuple(r.body for r in recent))
+        recent_texts=tuple(repeats))
 
 
 # ---- drafting, adopting and tuning versions ---------------------------------------------------

@@ -44,8 +44,9 @@ def create_app(config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=_select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
-    socketio.init_app(app, async_mode=app.config.get("SOCKETIO_ASYNC_MODE", "threading"),
-                      message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"], async_handlers=False)
+    socketio.init_app(app, async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+                      message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+                      channel=app.config["SOCKETIO_CHANNEL"], async_handlers=False)
 
     from . import models  # noqa: F401  (every model registered before the first query)
     from .accounts import api as accounts_api, views as accounts_views
@@ -54,17 +55,20 @@ def create_app(config: dict | None = None) -> Flask:
     from .audit import api as audit_api, views as audit_views
     from .audit.cli import audit_cli
     from .boards import api as boards_api, views as boards_views  # noqa: F401
-    from .chat import api as chat_api  # noqa: F401
+    from .chat import api as chat_api, views as chat_views  # noqa: F401
+    from .desk import api as desk_api, views as desk_views  # noqa: F401
     from .moderation import api as moderation_api, views as moderation_views  # noqa: F401
     from .demo import demo_cli
     from .estate import api as estate_api, views as estate_views
     from .estate.cli import units_cli
     from .rules import api as rules_api, views as rules_views
+    from .votes import api as votes_api, views as votes_views  # noqa: F401
 
     for bp in API_BLUEPRINTS:
         csrf.exempt(bp)
         app.register_blueprint(bp)
-    for module in (accounts_views, estate_views, audit_views, rules_views, boards_views, moderation_views):
+    for module in (accounts_views, estate_views, audit_views, rules_views, boards_views, moderation_views,
+                   votes_views, desk_views, chat_views):
         app.register_blueprint(module.bp)
     app.register_blueprint(openapi.bp)
     csrf.exempt(openapi.bp)

@@ -32,6 +32,8 @@ def from_environment(instance_path: Path) -> dict:
         "SQLALCHEMY_DATABASE_URI": db_url,
         "SECRET_KEY": env.get("COMMUNITY_SECRET_KEY") or _instance_secret(instance_path),
         "SOCKETIO_MESSAGE_QUEUE": env.get("COMMUNITY_SOCKETIO_MESSAGE_QUEUE") or None,
+        "SOCKETIO_CHANNEL": env.get("COMMUNITY_SOCKETIO_CHANNEL") or "flask-socketio",
+        "SOCKETIO_ASYNC_MODE": env.get("COMMUNITY_SOCKETIO_ASYNC_MODE") or "threading",
         "RATELIMIT_STORAGE_URI": env.get("COMMUNITY_RATELIMIT_STORAGE_URI", "memory://"),
         "SESSION_COOKIE_SECURE": _bool("COMMUNITY_SECURE_COOKIES", production),
         "MAX_CONTENT_LENGTH": int(env.get("COMMUNITY_MAX_CONTENT_LENGTH", 8 * 1024 * 1024)),

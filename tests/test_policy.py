@@ -29,8 +29,23 @@ MATRIX = {
     "chat.moderate":       {"staff", "admin"},
     "desk.manage":         {"staff", "admin"},
     "desk.view":           {"committee", "staff", "admin"},
+    "notice.post":         {"staff", "admin"},
+    "notice.track":        {"committee", "staff", "admin"},
+    "notice.acknowledge":  {"owner", "committee", "resident"},
+    "ticket.file":         {"owner", "committee", "resident"},
+    "ticket.list_all":     {"committee", "staff", "admin"},
+    "ticket.handle":       {"staff", "admin"},
+    "ticket.identify":     {"staff", "admin"},
+    "survey.create":       {"committee", "staff", "admin"},
+    "survey.answer":       {"owner", "committee", "resident"},
+    "figures.read":        {"committee", "staff", "admin"},
+    "vote.read":           set(ROLES),
+    "vote.cast":           {"owner", "committee"},
+    "vote.create":         {"committee"},
+    "vote.manage":         {"committee"},
 }
-TARGETED = {"content.view", "board.post", "thread.reply", "post.edit", "chat.read", "chat.send"}
+TARGETED = {"content.view", "board.post", "thread.reply", "post.edit", "chat.read", "chat.send",
+            "notice.view", "ticket.view", "ticket.confirm", "survey.manage", "survey.results"}
 
 
 def actor(role: str, status: str = "approved"):

@@ -3,15 +3,8 @@
 import pytest
 
 from community.boards import search
-from community.extensions import db
-from community.rules import services as rules
 from tests.conftest import error_of
-
-
-def set_policy(**changes):
-    current = rules.current()
-    current.policy = {**current.policy, **changes}
-    db.session.commit()
+from tests.fixtures.people import set_policy
 
 
 @pytest.fixture(autouse=True)
@@ -153,6 +146,19 @@ def test_edits_are_found_and_old_text_is_not(api, owner, resident):
     assert found(api, resident, "地面") == {("thread", thread_id)}
     assert found(api, resident, "月租二百") == {("thread", thread_id)}
     assert found(api, resident, "出租") == {("thread", thread_id)}  # the title is unchanged
+
+
+def test_any_write_path_keeps_the_index(api, owner, resident):
+    """The index follows the tables by triggers, so a title changed outside the services is found too."""
+    from community.boards.models import Thread
+    from community.extensions import db
+    thread_id = start(api, owner, "旧标题停车", "地下车位一个，月租三百。")
+    db.session.get(Thread, thread_id).title = "新标题充电桩"
+    db.session.commit()
+    assert found(api, resident, "停车") == set() and found(api, resident, "旧标题") == set()
+    for q in ("充电", "充电桩", "新标题充电桩", "充电桩 月租", "桩 地下车位"):
+        assert found(api, resident, q) == {("thread", thread_id)}, q
+    assert find(api, resident, "充电桩")[0]["title"] == "新标题充电桩"
 
 
 def hide(api, reporters, target):

@@ -10,6 +10,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ..core import policy
 from ..core.errors import Invalid, NotFound
+from ..desk import services as desk
 from ..extensions import db
 from .models import Attachment, Post
 
@@ -65,13 +66,14 @@ def upload(actor, data: bytes) -> Attachment:
 
 
 def find(actor, key: str) -> tuple[Path, str]:
-    """The file behind /media/<key>, for someone who may see the post that shows it."""
+    """The file behind /media/<key>, for someone who may see the post or the ticket that shows it."""
     policy.require(actor, "users.read")
     attachment = db.session.scalar(db.select(Attachment).where(Attachment.key == key))
     if attachment is None:
         raise NotFound(_("Not found."))
     if attachment.post_id is None:
-        if attachment.uploader_id != actor.id:
+        on_ticket = desk.photo_visible(actor, attachment.id)  # a repair photo: whoever may see the request
+        if not (attachment.uploader_id == actor.id if on_ticket is None else on_ticket):
             raise NotFound(_("Not found."))
     else:
         post = db.session.get(Post, attachment.post_id)

@@ -4,33 +4,37 @@ What is found. A thread (its title and its opening text) is one item of type ``t
 type ``post``. Bodies are searched as the Markdown source the author typed, read as plain text (never the HTML).
 The query is split on whitespace into terms; an item matches when every term occurs in it as a substring
 (case-insensitive for Latin letters), so "停水", "电梯", "消防通道", "WiFi密码" and "3号楼 电梯" all work.
-Items whose title holds every term come first, then the rest; newest first within each group. Readers find only
-items they may see (``services._visible``), and a post only when they may also see its thread.
+Threads whose title holds every term come first, then the other matches; newest first within each group.
+Readers find only what they may see (``services._visible``), and a post only if they may also see its thread.
+``title`` is plain text; ``snippet`` is HTML: about 80 characters around the first hit, escaped, hits in <mark>.
 
-SQLite: two FTS5 indexes over posts (migration 0003), one row per post with ``rowid = posts.id`` and two columns,
-``title`` (the thread's title, on opening posts only) and ``body``:
+SQLite: FTS5 indexes made by migration 0003, two of posts (``rowid = posts.id``; columns ``title``, which only
+opening posts carry, and ``body``) and two of thread titles (``rowid = threads.id``), each in two tokenizations:
 
-- ``posts_trigram`` (tokenizer ``trigram``) answers terms of three characters or more: a quoted term is a phrase
-  of its trigrams, which is a substring match.
-- ``posts_chars`` (tokenizer ``unicode61``) answers terms of one or two characters, which trigram never matches.
+- ``*_trigram`` (tokenizer ``trigram``): a quoted term is a phrase of its trigrams, i.e. a substring. It answers
+  queries whose terms all have three characters or more.
+- ``*_chars`` (tokenizer ``unicode61``): answers terms of one or two characters, which trigram never matches.
   unicode61 would keep a run of CJK characters as one token, so what it indexes is ``spaced(text)``: every
-  character its own token (punctuation and symbols too, see the tokenizer's ``categories``), and each run of
-  whitespace a ``__`` token that no query can produce. A term, spaced the same way, is a phrase of its
-  characters, so it matches exactly where the term is a substring: "水电" is not found in "停水，电梯".
+  character its own token (punctuation and symbols too, by the tokenizer's ``categories``) and each run of
+  whitespace a ``__`` token that no query can produce. A term spaced the same way is a phrase of its
+  characters, which matches exactly where the term is a substring: "水电" is not found in "停水，电梯".
+  A query with any short term runs on this index alone, its long terms as phrases too, rather than
+  intersecting two indexes: one index can stream matches newest first and stop at the limit, while narrowing
+  it by a second means listing every match of the second first (tens of milliseconds for a common term).
 
-Triggers on posts and threads keep both indexes in step with every write, whatever code makes it. They call
-``linli_spaced``, this module's ``spaced`` registered on every SQLite connection (``community._sqlite_pragmas``),
-so no extra column has to be filled by each write path. Both tables are contentless (``content=''``): we never
-read text back from them (snippets come from ``posts.body``), so they hold no second copy of every post; the
-price is that removing a row takes its old values, which the triggers have (``old.body``, the thread's title)
-and turn into tokens with the same deterministic functions. Changing ``spaced`` therefore needs a migration
-that rebuilds ``posts_chars``.
+Triggers on posts and threads keep the indexes in step with every write, whatever code makes it. They call
+``linli_spaced`` (``spaced``, registered on every SQLite connection in ``community._sqlite_pragmas``), so no
+extra column has to be filled by each write path. The tables are contentless (``content=''``): we never read
+text back from them (snippets come from ``posts.body``), so they keep no second copy of every post. The price
+is that taking a row out needs the values it was indexed with; the triggers have them (``old.*`` and the
+thread's title) and tokenize them with the same deterministic functions, so changing ``spaced`` needs a
+migration that rebuilds the ``*_chars`` tables.
 
-Every term reaches FTS5 as a quoted phrase (inner quotes doubled), so nothing a user types is read as query
-syntax (``AND``, ``NEAR``, ``*``, ``"``, parentheses). LIKE and GLOB are never run on the trigram table: on
-SQLite 3.40 they miss CJK text there. A search is one or two queries (title hits, then the rest), each driven by
-an FTS index in descending rowid order and joined to posts and threads by primary key for the visibility
-filter, so it stops after ``offset + limit`` visible rows however many posts match.
+Every term reaches FTS5 as a quoted phrase (inner quotes doubled), so nothing typed is read as query syntax
+(``AND``, ``NEAR``, ``*``, ``:``, parentheses). LIKE and GLOB are never run on the trigram tables: on SQLite
+3.40 they miss CJK text there. A search is one or two queries (title hits, then the rest), each driven by an
+FTS index in descending rowid order and joined by primary key to posts and threads for the visibility filter,
+so it stops after ``offset + limit`` visible rows however many posts match.
 
 PostgreSQL: pg_trgm GIN indexes on ``lower(posts.body)`` and ``lower(threads.title)``; each term is
 ``ILIKE '%term%'`` with ``%``, ``_`` and ``\\`` escaped. Terms of three characters or more use the indexes; shorter
@@ -55,12 +59,12 @@ OFFSET_MAX = 1000  # each page costs offset + limit rows; nobody reads further
 SNIPPET_WIDTH = 80
 TRIGRAM_MIN = 3  # shorter terms have no trigram
 
-TRIGRAM = table("posts_trigram", column("rowid"))
-CHARS = table("posts_chars", column("rowid"))
+POST_TRIGRAM, POST_CHARS = table("posts_trigram", column("rowid")), table("posts_chars", column("rowid"))
+THREAD_TRIGRAM, THREAD_CHARS = table("threads_trigram", column("rowid")), table("threads_chars", column("rowid"))
 
 _WHITESPACE = re.compile(r"\s+")
 # What migration 0003 makes: FTS5 tables with their shadow tables; pg_trgm expression indexes.
-_SEARCH_INDEXES = re.compile(r"posts_(trigram|chars)(_data|_idx|_docsize|_config|_content)?|ix_\w+_trgm")
+_SEARCH_INDEXES = re.compile(r"(posts|threads)_(trigram|chars)(_data|_idx|_docsize|_config|_content)?|ix_\w+_trgm")
 
 
 def spaced(value: str | None) -> str | None:
@@ -122,24 +126,20 @@ def _phrase(value: str) -> str:
     return '"' + value.replace('"', '""') + '"'
 
 
-def _fts_expression(phrases: list[str], title_only: bool) -> str:
-    return " AND ".join(("title : " if title_only else "") + phrase for phrase in phrases)
-
-
 def _sqlite_query(found: list[str], title_only: bool):
-    long = _fts_expression([_phrase(t) for t in found if len(t) >= TRIGRAM_MIN], title_only)
-    short = _fts_expression([_phrase(spaced(t)) for t in found if len(t) < TRIGRAM_MIN], title_only)
-    # One index drives the query, newest first; the other, if the query needs it too, narrows it.
-    driver, expression = (CHARS, short) if short else (TRIGRAM, long)
-    query = (_columns().select_from(driver).join(Post, Post.id == driver.c.rowid)
-             .join(Thread, Thread.id == Post.thread_id)
-             .where(text(f"{driver.name} MATCH :driver_match").bindparams(driver_match=expression))
-             .order_by(driver.c.rowid.desc()))
-    if short and long:
-        narrowing = select(TRIGRAM.c.rowid).where(
-            text("posts_trigram MATCH :trigram_match").bindparams(trigram_match=long))
-        query = query.where(driver.c.rowid.in_(narrowing))
-    return query
+    # One index answers the whole query, so it streams newest first and stops at the limit; narrowing it by a
+    # second index would mean listing every match of that one first.
+    by_chars = any(len(t) < TRIGRAM_MIN for t in found)
+    match = " AND ".join(_phrase(spaced(t) if by_chars else t) for t in found)
+    if title_only:
+        index = THREAD_CHARS if by_chars else THREAD_TRIGRAM
+        query = (_columns().select_from(index).join(Thread, Thread.id == index.c.rowid)
+                 .join(Post, and_(Post.thread_id == Thread.id, Post.opening.is_(True))))
+    else:
+        index = POST_CHARS if by_chars else POST_TRIGRAM
+        query = (_columns().select_from(index).join(Post, Post.id == index.c.rowid)
+                 .join(Thread, Thread.id == Post.thread_id))
+    return query.where(text(f"{index.name} MATCH :match").bindparams(match=match)).order_by(index.c.rowid.desc())
 
 
 # ---- PostgreSQL: pg_trgm --------------------------------------------------------------------------
@@ -152,7 +152,7 @@ def _contains(expression, term: str):
 def _postgres_query(found: list[str], title_only: bool):
     if title_only:
         return (_columns().select_from(Thread).join(Post, and_(Post.thread_id == Thread.id, Post.opening.is_(True)))
-                .where(*(_contains(Thread.title, t) for t in found)).order_by(Post.id.desc()))
+                .where(*(_contains(Thread.title, t) for t in found)).order_by(Thread.id.desc()))
     # An item matches when each term is in its body or (for a thread) its title. Either the body holds every
     # term, or the title holds at least one: two index-backed sets, whose union holds every match.
     body_post = aliased(Post)

@@ -102,14 +102,15 @@ def thread_page(actor, thread_id: int) -> dict:
     opening = next((p for p in posts if p.opening), None)
     cards = _author_cards({p.author_id for p in posts} | {found.author_id})
     replies = [p for p in posts if not p.opening]
-    _mark_read(actor, found)
-    return {
+    page = {
         "id": found.id, "board": found.board.slug, "title": found.title, "author": cards[found.author_id],
         "body_html": opening.body_html if opening else "", "opening_post_id": opening.id if opening else None,
         "status": found.status, "locked": found.locked, "pinned": found.pinned, "created_at": iso(found.created_at),
         "edited": bool(opening and opening.edited_at), "can_reply": policy.can(actor, "thread.reply", found),
         "posts": [serialize_post(p, cards[p.author_id]) for p in replies],
     }
+    _mark_read(actor, found)  # after reading every row: the commit expires them, and each would be fetched again
+    return page
 
 
 def _mark_read(actor, found: Thread) -> None:

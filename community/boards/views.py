@@ -6,7 +6,6 @@ from types import SimpleNamespace
 
 from flask import Blueprint, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from markupsafe import Markup
 
 from ..accounts.forms import ActionForm
@@ -18,8 +17,8 @@ from ..core.web import actor, attach_error, login_required
 from ..moderation import services as moderation
 from ..rules import services as rules
 from . import media, services
-from .search import search as search_boards
 from .forms import EditForm, ReplyForm, ReportForm, SearchForm, ThreadForm
+from .search import search as search_boards
 
 bp = Blueprint("boards", __name__)
 
@@ -41,7 +40,7 @@ def media_file(key: str):
 def unread_notifications() -> dict:
     """The nav badge: one count per request, and only for someone the nav is shown to."""
     if "unread_notifications" not in g:
-        user = current_user if current_user.is_authenticated else None
+        user = actor()
         healthy = not g.get("unhandled")  # after an unexpected error the session may be unusable
         g.unread_notifications = services.unread_count(user) if healthy and policy.in_good_standing(user) else 0
     return {"unread_notifications": g.unread_notifications}
@@ -118,7 +117,7 @@ def thread(thread_id: int):
         rules_pending = True
     return render_template(
         "boards/thread.html", thread=page, rows=rows, form=form, parent=parent, preview=preview, uploaded=uploaded,
-        rules_pending=rules_pending, editable=_editable(me, page),
+        rules_pending=rules_pending, editable=_editable(me, page), labels=_author_labels(page),
         can_history=policy.can(me, "content.history"), can_report=policy.can(me, "report.create"))
 
 
@@ -157,6 +156,21 @@ def _arrange(page: dict, parent_id: int | None) -> tuple[list[dict], dict | None
     return rows, parent
 
 
+def _author_labels(page: dict) -> dict[int, tuple[str, str]]:
+    """What is shown beside each author's name, translated once per author rather than once per post."""
+    labels = {}
+    for card in [page["author"], *(p["author"] for p in page["posts"])]:
+        if card["id"] in labels:
+            continue
+        if card["role"] in policy.STAFF:
+            labels[card["id"]] = ("tag tag-staff", _("Property staff"))
+        elif card["committee"]:
+            labels[card["id"]] = ("tag tag-committee", _("Committee"))
+        else:
+            labels[card["id"]] = ("muted", _("Building %(b)s", b=card["building"]) if card["building"] else "")
+    return labels
+
+
 def _excerpt(body_html: str) -> str:
     text = Markup(body_html).striptags()
     return text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS].rstrip() + "…"
@@ -166,9 +180,10 @@ def _editable(me, page: dict) -> set[int]:
     """Ids of the posts on this page that ``me`` may edit, decided once for the page."""
     if page["locked"]:
         return set()
+    my_id = me.id
     shown = [{"id": page["opening_post_id"], "author": page["author"], "status": page["status"]}, *page["posts"]]
-    return {p["id"] for p in shown if p["id"] and policy.can(
-        me, "post.edit", SimpleNamespace(author_id=p["author"]["id"], status=p["status"]))}
+    return {p["id"] for p in shown if p["id"] and p["author"]["id"] == my_id and policy.can(
+        me, "post.edit", SimpleNamespace(author_id=my_id, status=p["status"]))}
 
 
 # ---- writing --------------------------------------------------------------------------------------
@@ -265,8 +280,9 @@ def _preview(body: str, uploaded: list[dict], title: str | None = None) -> dict:
 
 
 def _show_error(form, error: AppError) -> None:
-    """A refusal by the rules shows its clause; other errors go beside their field, or above the form."""
-    if isinstance(error, RuleViolation):
+    """A refusal by the rules shows its clause, a mute its end; other errors go beside their field, or above
+    the form."""
+    if isinstance(error, RuleViolation) or error.code == "muted":
         form.violation = error
     elif error.field in ("attachments", "file"):
         form.images.errors = [*form.images.errors, error.message]

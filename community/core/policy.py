@@ -82,6 +82,34 @@ def _chat_send(roles, actor, room) -> bool:
     return False
 
 
+def _notice_view(roles, actor, notice) -> bool:
+    """Overseers see every notice; others a notice to the whole estate, residents one to their building too."""
+    if roles & OVERSEERS or notice.whole_estate:
+        return True
+    return bool(roles & RESIDENTS) and bool(notice.building_codes & getattr(actor, "building_codes", frozenset()))
+
+
+def _ticket_view(roles, actor, ticket) -> bool:
+    """The filer and the overseers; other residents only the complaints a filer chose to make public."""
+    if roles & OVERSEERS or ticket.author_id == actor.id:
+        return True
+    return ticket.public and bool(roles & RESIDENTS)
+
+
+def _ticket_confirm(roles, actor, ticket) -> bool:
+    return ticket.author_id == actor.id
+
+
+def _survey_manage(roles, actor, survey) -> bool:
+    """Staff close any survey; the committee closes the ones it ran."""
+    return bool(roles & STAFF) or ("committee" in roles and survey.by_committee)
+
+
+def _survey_results(roles, actor, survey) -> bool:
+    """Results are for the overseers while a survey runs, and for every resident once it has closed."""
+    return bool(roles & OVERSEERS) or (bool(roles & RESIDENTS) and not survey.open)
+
+
 # action -> the roles (``committee`` being the flag on an owner) that may take it,
 # or a function of (roles, actor, target) where the answer depends on the target.
 RULES: dict = {
@@ -112,6 +140,25 @@ RULES: dict = {
     "moderation.read": OVERSEERS,
     "desk.manage": STAFF,
     "desk.view": OVERSEERS,
+    "notice.post": STAFF,
+    "notice.track": OVERSEERS,
+    "notice.view": _notice_view,
+    "notice.acknowledge": RESIDENTS,
+    "ticket.file": RESIDENTS,
+    "ticket.view": _ticket_view,
+    "ticket.list_all": OVERSEERS,
+    "ticket.handle": STAFF,
+    "ticket.identify": STAFF,
+    "ticket.confirm": _ticket_confirm,
+    "survey.create": STAFF | {"committee"},
+    "survey.manage": _survey_manage,
+    "survey.answer": RESIDENTS,
+    "survey.results": _survey_results,
+    "figures.read": OVERSEERS,
+    "vote.read": EVERYONE,
+    "vote.cast": frozenset({"owner"}),  # and on the vote's roster: the service checks that
+    "vote.create": frozenset({"committee"}),
+    "vote.manage": frozenset({"committee"}),
 }
 
 # Writes made from the server's own command line, with no acting account (still audited).

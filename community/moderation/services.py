@@ -236,7 +236,7 @@ def _after_commit(action: str, kind: str, row, sanction: Sanction | None) -> Non
             socketio.emit("sanctioned", event, to=f"user-{sanction.user_id}")
 
 
-def _lift(actor, data: dict, *, via_appeal: bool = False) -> tuple[ModerationAction, Sanction]:
+def _lift(actor, data: dict) -> tuple[ModerationAction, Sanction]:
     target = data.get("target")
     if not (isinstance(target, str) and target.startswith("sanction:") and target[9:].isdigit()):
         raise Invalid(_("Name the sanction as sanction:ID."), field="target")
@@ -245,8 +245,16 @@ def _lift(actor, data: dict, *, via_appeal: bool = False) -> tuple[ModerationAct
         raise NotFound(_("No such sanction."))
     if sanction.lifted_at is not None:
         raise Conflict(_("This sanction has already been lifted."))
-    reason = _reason(data.get("reason"), required=False)
+    record = _logged_lift(actor, sanction, _reason(data.get("reason"), required=False), via_appeal=False)
+    db.session.commit()
+    return record, sanction
+
+
+def _logged_lift(actor, sanction: Sanction, reason: str | None, *, via_appeal: bool) -> ModerationAction:
+    """Lift a sanction and put it in the moderation log, whether staff lift it directly or on appeal;
+    the caller commits."""
     lift(actor, sanction, reason)
+    target = f"sanction:{sanction.id}"
     record = ModerationAction(action="lift", target=target, reason=reason, actor_id=actor.id,
                               snapshot={"kind": sanction.kind, "user_id": sanction.user_id,
                                         "until": iso(sanction.ends_at)}, sanction_id=sanction.id)
@@ -254,8 +262,7 @@ def _lift(actor, data: dict, *, via_appeal: bool = False) -> tuple[ModerationAct
     db.session.flush()
     audit.record(actor, "moderation.lift", target, {"action_id": record.id, "reason": reason,
                                                     "via_appeal": via_appeal})
-    db.session.commit()
-    return record, sanction
+    return record
 
 
 def lift(actor, sanction: Sanction, reason: str | None) -> None:
@@ -378,7 +385,7 @@ def decide_appeal(actor, appeal_id: int, outcome, reason) -> Appeal:
     sanction = db.session.get(Sanction, found.sanction_id)
     found.status, found.decided_by_id, found.decided_at, found.reason = outcome, actor.id, utcnow(), reason
     if outcome == "lifted" and sanction.lifted_at is None:
-        lift(actor, sanction, reason)
+        _logged_lift(actor, sanction, reason, via_appeal=True)
     db.session.add(Notification(user_id=found.user_id, kind="appeal_decided", actor_id=None, created_at=utcnow()))
     audit.record(actor, "appeal.decided", f"appeal:{found.id}", {"outcome": outcome, "reason": reason,
                                                                  "sanction_id": sanction.id})

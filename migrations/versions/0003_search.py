@@ -17,36 +17,41 @@ down_revision = '0002'
 branch_labels = None
 depends_on = None
 
+# Punctuation and symbols are tokens too, so a term never matches across them.
+CHARS = "tokenize=\"unicode61 remove_diacritics 0 categories 'L* N* Co P* S*'\""
 # The thread's title indexed with a post: only opening posts carry it.
 TITLE = "CASE WHEN {row}.opening THEN (SELECT title FROM threads WHERE id = {row}.thread_id) END"
 
-# Contentless tables: removing a row takes the values it was indexed with (see the module docstring).
+
+def _post(row: str, command: str = "") -> str:
+    """Add a post to both posts indexes or, with command 'delete', take it out (contentless tables need the
+    values it was indexed with)."""
+    title = TITLE.format(row=row)
+    head = "posts_{index}, rowid, title, body) VALUES ('delete', " if command else "rowid, title, body) VALUES ("
+    return (f"INSERT INTO posts_trigram ({head.format(index='trigram')}{row}.id, {title}, {row}.body);\n"
+            f"INSERT INTO posts_chars ({head.format(index='chars')}{row}.id, linli_spaced({title}), "
+            f"linli_spaced({row}.body));")
+
+
+def _thread(row: str, command: str = "") -> str:
+    head = "threads_{index}, rowid, title) VALUES ('delete', " if command else "rowid, title) VALUES ("
+    return (f"INSERT INTO threads_trigram ({head.format(index='trigram')}{row}.id, {row}.title);\n"
+            f"INSERT INTO threads_chars ({head.format(index='chars')}{row}.id, linli_spaced({row}.title));")
+
+
 SQLITE_UPGRADE = [
     "CREATE VIRTUAL TABLE posts_trigram USING fts5(title, body, content='', tokenize='trigram')",
-    # Punctuation and symbols are tokens too, so a term never matches across them.
-    "CREATE VIRTUAL TABLE posts_chars USING fts5(title, body, content='', "
-    "tokenize=\"unicode61 remove_diacritics 0 categories 'L* N* Co P* S*'\")",
-    f"""CREATE TRIGGER posts_search_insert AFTER INSERT ON posts BEGIN
-        INSERT INTO posts_trigram (rowid, title, body) VALUES (new.id, {TITLE.format(row="new")}, new.body);
-        INSERT INTO posts_chars (rowid, title, body)
-            VALUES (new.id, linli_spaced({TITLE.format(row="new")}), linli_spaced(new.body));
-    END""",
-    f"""CREATE TRIGGER posts_search_delete AFTER DELETE ON posts BEGIN
-        INSERT INTO posts_trigram (posts_trigram, rowid, title, body)
-            VALUES ('delete', old.id, {TITLE.format(row="old")}, old.body);
-        INSERT INTO posts_chars (posts_chars, rowid, title, body)
-            VALUES ('delete', old.id, linli_spaced({TITLE.format(row="old")}), linli_spaced(old.body));
-    END""",
+    f"CREATE VIRTUAL TABLE posts_chars USING fts5(title, body, content='', {CHARS})",
+    "CREATE VIRTUAL TABLE threads_trigram USING fts5(title, content='', tokenize='trigram')",
+    f"CREATE VIRTUAL TABLE threads_chars USING fts5(title, content='', {CHARS})",
+    f"CREATE TRIGGER posts_search_insert AFTER INSERT ON posts BEGIN {_post('new')} END",
+    f"CREATE TRIGGER posts_search_delete AFTER DELETE ON posts BEGIN {_post('old', 'delete')} END",
     f"""CREATE TRIGGER posts_search_update AFTER UPDATE OF body, opening, thread_id ON posts BEGIN
-        INSERT INTO posts_trigram (posts_trigram, rowid, title, body)
-            VALUES ('delete', old.id, {TITLE.format(row="old")}, old.body);
-        INSERT INTO posts_chars (posts_chars, rowid, title, body)
-            VALUES ('delete', old.id, linli_spaced({TITLE.format(row="old")}), linli_spaced(old.body));
-        INSERT INTO posts_trigram (rowid, title, body) VALUES (new.id, {TITLE.format(row="new")}, new.body);
-        INSERT INTO posts_chars (rowid, title, body)
-            VALUES (new.id, linli_spaced({TITLE.format(row="new")}), linli_spaced(new.body));
-    END""",
-    """CREATE TRIGGER threads_search_title AFTER UPDATE OF title ON threads BEGIN
+        {_post('old', 'delete')} {_post('new')} END""",
+    f"CREATE TRIGGER threads_search_insert AFTER INSERT ON threads BEGIN {_thread('new')} END",
+    f"CREATE TRIGGER threads_search_delete AFTER DELETE ON threads BEGIN {_thread('old', 'delete')} END",
+    f"""CREATE TRIGGER threads_search_title AFTER UPDATE OF title ON threads BEGIN
+        {_thread('old', 'delete')} {_thread('new')}
         INSERT INTO posts_trigram (posts_trigram, rowid, title, body)
             SELECT 'delete', id, old.title, body FROM posts WHERE thread_id = old.id AND opening;
         INSERT INTO posts_chars (posts_chars, rowid, title, body)
@@ -57,6 +62,8 @@ SQLITE_UPGRADE = [
         INSERT INTO posts_chars (rowid, title, body)
             SELECT id, linli_spaced(new.title), linli_spaced(body) FROM posts WHERE thread_id = new.id AND opening;
     END""",
+    "INSERT INTO threads_trigram (rowid, title) SELECT id, title FROM threads",
+    "INSERT INTO threads_chars (rowid, title) SELECT id, linli_spaced(title) FROM threads",
     """INSERT INTO posts_trigram (rowid, title, body)
         SELECT p.id, CASE WHEN p.opening THEN t.title END, p.body FROM posts p JOIN threads t ON t.id = p.thread_id""",
     """INSERT INTO posts_chars (rowid, title, body)
@@ -65,12 +72,10 @@ SQLITE_UPGRADE = [
 ]
 
 SQLITE_DOWNGRADE = [
-    "DROP TRIGGER IF EXISTS threads_search_title",
-    "DROP TRIGGER IF EXISTS posts_search_update",
-    "DROP TRIGGER IF EXISTS posts_search_delete",
-    "DROP TRIGGER IF EXISTS posts_search_insert",
-    "DROP TABLE IF EXISTS posts_chars",
-    "DROP TABLE IF EXISTS posts_trigram",
+    *(f"DROP TRIGGER IF EXISTS {name}" for name in (
+        "threads_search_title", "threads_search_delete", "threads_search_insert",
+        "posts_search_update", "posts_search_delete", "posts_search_insert")),
+    *(f"DROP TABLE IF EXISTS {name}" for name in ("threads_chars", "threads_trigram", "posts_chars", "posts_trigram")),
 ]
 
 # The database must have a UTF-8 locale (C.UTF-8), or pg_trgm makes no trigrams of Chinese text.

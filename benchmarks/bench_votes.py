@@ -1,0 +1,155 @@
+"""Owners' votes benchmark: freezing the electorate, casting ballots and counting, on a 10,000-unit estate.
+
+On a fresh, migrated SQLite database (and, with ``--postgres``, also a fresh PostgreSQL database that is
+dropped afterwards) with the deterministic estate of ``generate_estate.py`` it times:
+
+- opening a vote: grouping every unit of the roster into voters and storing the frozen electorate;
+- ballots through the JSON API (Flask test client, bearer tokens, one owner each);
+- ballots through the service layer (``services.cast``), and paper ballots (``record_paper``, each audited),
+  until 8,000 voters have voted;
+- closing: the tally, checked against the ballots marked cast, and the result stored and audited;
+- the pure count in memory (``tally.group_voters`` + ``tally.count`` + ``tally.decide``) for comparison.
+
+Run: ``.venv/bin/python benchmarks/bench_votes.py [--postgres] [--units 10000] [--ballots 8000]``.
+"""
+
+import argparse
+import contextvars
+import os
+import random
+import tempfile
+import time
+from contextlib import contextmanager
+from datetime import timedelta
+
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from community import create_app
+from community.accounts import services as accounts
+from community.accounts.models import User
+from community.core import identity
+from community.core.timeutil import utcnow
+from community.extensions import db
+from community.votes import services as votes, tally
+from community.votes.models import VoteVoter, VoteVoterUnit
+from bench_foundation import HASH_METHOD, SECRET, postgres_database
+from generate_estate import build_estate
+
+
+@contextmanager
+def timed(label: str, count: int | None = None, unit: str = ""):
+    wall, cpu = time.perf_counter(), time.process_time()
+    yield
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    rate = f", {count / wall:,.0f} {unit}/s" if count else ""
+    print(f"{label}: {wall * 1000:,.0f} ms (cpu {cpu * 1000:,.0f} ms{rate})", flush=True)
+
+
+def run(url: str, name: str, args) -> None:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "PASSWORD_HASH_METHOD": HASH_METHOD, "SECRET_KEY": SECRET})
+    rng = random.Random(args.seed)
+    with app.app_context():
+        upgrade(revision="heads")
+        estate = build_estate(app, units=args.units, users=args.users, seed=args.seed, via="bulk")
+        plan = {entry["phone"]: entry for entry in estate.plan}
+        owners = db.session.execute(select(User.id, User.phone).where(
+            User.id.in_(estate.user_ids), User.role == "owner", User.status == "approved").order_by(User.id)).all()
+        member_id = accounts.set_committee(db.session.get(User, estate.admin_id), owners[0].id, True).id
+        db.session.remove()
+
+        member = db.session.get(User, member_id)
+        vote = votes.create(member, {"title": "续聘物业服务企业", "body": "是否续聘现物业公司？", "matter": 4,
+                                     "closes_at": utcnow() + timedelta(days=14)})
+        with timed(f"open: freeze the electorate of {args.units:,} units ({name})", args.units, "units"):
+            vote = votes.open_vote(member, vote.id)
+        vote_id = vote.id
+        print(f"  electorate: {vote.persons_total:,} voters, {tally.format_area(vote.area_total_centi)} m²")
+
+        # Which voter each owner casts for: their plan unit's voter (an owner in several voters names it).
+        voter_of_unit = dict(db.session.execute(select(VoteVoterUnit.unit_code, VoteVoterUnit.voter_id).where(
+            VoteVoterUnit.vote_id == vote_id)).all())
+        casters, seen = [], set()
+        for user_id, phone in owners[1:]:
+            voter = voter_of_unit.get(plan[phone]["unit"])
+            if voter is not None and voter not in seen:
+                seen.add(voter)
+                casters.append((user_id, plan[phone]["unit"]))
+        rng.shuffle(casters)
+        through_api, through_services = casters[:args.api_ballots], casters[args.api_ballots:args.ballots]
+
+        tokens = [(accounts.issue_token(db.session.get(User, user_id)), unit) for user_id, unit in through_api]
+        client = app.test_client()
+        # Each request in a context of its own, as on a server: a fresh app context and database session
+        # (in the benchmark's own app context every request would share one ever-growing session).
+        post = lambda *a, **kw: contextvars.Context().run(client.post, *a, **kw)  # noqa: E731
+        choices = ("yes", "yes", "yes", "no", "abstain")
+        with timed(f"ballots through the API: {len(tokens):,} ({name})", len(tokens), "ballots"):
+            for token, unit in tokens:
+                r = post(f"/api/v1/votes/{vote_id}/ballots", headers={"Authorization": f"Bearer {token}"},
+                                json={"choice": rng.choice(choices), "unit": unit})
+                if r.status_code != 201:
+                    raise SystemExit(f"ballot refused: {r.status_code} {r.get_json()}")
+        db.session.remove()
+
+        with timed(f"ballots through services.cast: {len(through_services):,} ({name})", len(through_services),
+                   "ballots"):
+            for user_id, unit in through_services:
+                votes.cast(db.session.get(User, user_id), vote_id, rng.choice(choices), unit)
+                db.session.remove()  # one session per ballot, as one per request
+        db.session.remove()
+
+        missing = args.ballots - len(through_api) - len(through_services)
+        left = list(db.session.execute(select(VoteVoterUnit.unit_code).join(
+            VoteVoter, VoteVoter.id == VoteVoterUnit.voter_id).where(
+            VoteVoterUnit.vote_id == vote_id, VoteVoter.voted.is_(False))).scalars())
+        by_voter = {}
+        for code in left:
+            by_voter.setdefault(voter_of_unit[code], code)
+        paper = list(by_voter.values())[:max(missing, 0)]
+        with timed(f"paper ballots, each audited: {len(paper):,} ({name})", len(paper), "ballots"):
+            for code in paper:
+                votes.record_paper(db.session.get(User, member_id), vote_id, {
+                    "unit": code, "choice": rng.choice(choices), "evidence": "纸质表决票，业主签字"})
+                db.session.remove()
+        db.session.remove()
+
+        member = db.session.get(User, member_id)
+        with timed(f"close: tally {args.units:,} units, {args.ballots:,} ballots, checked and stored ({name})"):
+            vote = votes.close(member, vote_id)
+        result = votes.serialize_result(vote)
+        print(f"  took part: {vote.persons_participating:,} voters, {tally.format_area(vote.area_participating_centi)}"
+              f" m²; yes {result['yes_persons']:,} / {result['yes_area']} m²; passed: {result['passed']}")
+        with timed(f"result.csv ({name})"):
+            votes.result_csv(member, vote_id)
+
+        holdings = [h for _id, h in votes.roster_holdings()]
+        voters = tally.group_voters(holdings)
+        ballots = [(rng.choice(choices), v.area_centi) for v in voters[:args.ballots]]
+        with timed(f"pure count in memory: group {len(holdings):,} units, count {len(ballots):,} ballots"):
+            grouped = tally.group_voters(holdings)
+            tally.decide(4, len(grouped), sum(v.area_centi for v in grouped), tally.count(ballots))
+        db.engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--postgres", action="store_true", help="also run on a fresh PostgreSQL database")
+    parser.add_argument("--units", type=int, default=10000)
+    parser.add_argument("--users", type=int, default=16000, help="registered people (about 55%% owners)")
+    parser.add_argument("--ballots", type=int, default=8000)
+    parser.add_argument("--api-ballots", type=int, default=1000, help="of --ballots, cast through the API")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    os.environ.setdefault("COMMUNITY_SECRET_KEY", SECRET)
+    identity.common_passwords()
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    with tempfile.TemporaryDirectory() as folder:
+        run(f"sqlite:///{folder}/bench.db", "sqlite", args)
+    if args.postgres:
+        with postgres_database() as url:
+            run(url, "postgresql", args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,165 @@
+"""The vote pages over the test client: who sees which page, the ballot form, the receipt shown once, checking a
+receipt, the committee's forms, and no inline script or style anywhere (CSP)."""
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from community.core.timeutil import utcnow
+from community.extensions import db
+from community.votes.models import Vote
+from tests.fixtures.people import PASSWORD
+from tests.test_votes import ballot, draft, opened, owners  # noqa: F401 (owners: a fixture)
+from tests.test_web import csrf_from
+
+ROLES = ["owner", "committee", "resident", "vendor", "staff", "admin"]
+
+
+def log_in(client, user) -> None:
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+
+
+def page(client, path: str, status: int = 200) -> str:
+    r = client.get(path)
+    assert r.status_code == status, (path, r.status_code)
+    html = r.get_data(as_text=True)
+    assert not re.search(r"<script(?![^>]*\bsrc=)", html), path
+    assert not re.search(r"\son[a-z]+\s*=", html) and " style=" not in html, path
+    return html
+
+
+@pytest.fixture
+def csrf_app(make_app, roster, staff):
+    return make_app(WTF_CSRF_ENABLED=True)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_role_reads_the_list_vote_and_result(client, api, everyone, role):
+    member = everyone["committee"]
+    vote_id = opened(api, member)
+    closed = opened(api, member, title="已结束的表决", secret=True)
+    api.post(f"/votes/{closed}/close", user=member)
+    log_in(client, everyone[role])
+    assert "更换物业服务企业" in page(client, "/votes")
+    html = page(client, f"/votes/{vote_id}")
+    assert 'data-turnout-url="/api/v1/votes/' in html and "<meter" in html
+    assert ("/votes/%d/paper" % vote_id in html) is (role == "committee")
+    html = page(client, f"/votes/{closed}/result")
+    assert 'id="check-participation-persons"' in html and "0 / 5" in html
+    assert client.get(f"/votes/{vote_id}/result").status_code == 302  # not closed yet
+    assert client.get(f"/votes/{closed}/result.csv").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/votes/new", "/votes/{id}/edit", "/votes/{id}/paper"])
+@pytest.mark.parametrize("role", ["owner", "resident", "vendor", "staff", "admin"])
+def test_committee_pages_refuse_others(client, api, everyone, path, role):
+    vote_id = draft(api, everyone["committee"])
+    log_in(client, everyone[role])
+    assert client.get(path.format(id=vote_id)).status_code == 403
+    for action in ("open", "close"):
+        assert client.post(f"/votes/{vote_id}/{action}").status_code == 403
+
+
+def test_pages_send_anonymous_to_login(client):
+    for path in ("/votes", "/votes/1", "/votes/new", "/votes/1/result", "/votes/1/paper"):
+        r = client.get(path)
+        assert r.status_code == 302 and "/login" in r.headers["Location"], path
+
+
+def test_unknown_vote_pages_are_404(client, committee_member):
+    log_in(client, committee_member)
+    for path in ("/votes/99", "/votes/99/result", "/votes/99/edit", "/votes/99/paper"):
+        assert client.get(path).status_code == 404, path
+
+
+def test_an_owner_votes_through_the_page_and_sees_the_receipt_once(csrf_app, api, committee_member, owner):
+    vote_id = opened(api, committee_member, secret=True)
+    client = csrf_app.test_client()
+    login = client.get("/login").get_data(as_text=True)
+    client.post("/login", data={"phone": owner.phone, "password": PASSWORD, "csrf_token": csrf_from(login)})
+    html = page(client, f"/votes/{vote_id}")
+    assert "1-1-101, 1-1-102" in html and 'name="choice" value="yes"' in html
+    assert client.post(f"/votes/{vote_id}/ballot", data={"choice": "yes", "unit": "1-1-101"}).status_code == 400
+
+    r = client.post(f"/votes/{vote_id}/ballot", data={"choice": "no", "unit": "1-1-101", "csrf_token": csrf_from(html)})
+    assert r.status_code == 302
+    html = page(client, f"/votes/{vote_id}")
+    code = re.search(r'<p class="receipt-code"><code>([0-9A-Z-]{23})</code>', html).group(1)
+    assert 'name="choice"' not in html and "1-1-101, 1-1-102" in html
+    assert code not in page(client, f"/votes/{vote_id}")  # shown once
+
+    r = client.post(f"/votes/{vote_id}/receipt", data={"code": code.lower(), "csrf_token": csrf_from(html)})
+    assert r.status_code == 200 and "Counted, as:" not in r.get_data(as_text=True)  # Chinese by default
+    assert "否" in r.get_data(as_text=True)
+    r = client.post(f"/votes/{vote_id}/receipt", data={"code": "0000000000", "csrf_token": csrf_from(html)})
+    assert r.status_code == 200 and 'role="alert"' in r.get_data(as_text=True)
+    r = client.post(f"/votes/{vote_id}/ballot", data={"choice": "yes", "unit": "1-1-101",
+                                                       "csrf_token": csrf_from(html)}, follow_redirects=True)
+    assert 'flash-error' in r.get_data(as_text=True)
+
+
+def test_a_missing_choice_is_shown_on_the_form(client, api, committee_member, owner):
+    vote_id = opened(api, committee_member)
+    log_in(client, owner)
+    r = client.post(f"/votes/{vote_id}/ballot", data={"unit": "1-1-101"})
+    assert r.status_code == 400 and 'role="alert"' in r.get_data(as_text=True)
+
+
+def test_the_committee_drafts_edits_opens_records_paper_and_closes(client, committee_member, owners):
+    log_in(client, committee_member)
+    page(client, "/votes/new")
+    closes = (utcnow() + timedelta(days=30)).replace(hour=12, minute=0, second=0, microsecond=0)
+    local = (closes + timedelta(hours=8)).strftime("%Y-%m-%dT%H:%M")  # the estate's time zone: Asia/Shanghai
+    r = client.post("/votes/new", data={"title": "增设电动车充电桩", "body": "在地下车库增设充电桩。", "matter": "8",
+                                        "closes_at": local})
+    assert r.status_code == 302
+    vote = db.session.query(Vote).order_by(Vote.id.desc()).first()
+    assert vote.matter == 8 and vote.secret is False and vote.closes_at == closes
+    html = page(client, f"/votes/{vote.id}/edit")
+    assert f'value="{local}"' in html
+    r = client.post(f"/votes/{vote.id}/edit", data={"title": "增设电动车充电桩（修订）", "body": "在地下车库增设充电桩。",
+                                                     "matter": "8", "secret": "y", "closes_at": local})
+    assert r.status_code == 302
+    r = client.post(f"/votes/{vote.id}/edit", data={"title": "x", "body": "y", "matter": "8",
+                                                     "closes_at": "2001-01-01T00:00"})
+    assert r.status_code == 200 and 'role="alert"' in r.get_data(as_text=True)
+    assert client.post(f"/votes/{vote.id}/open").status_code == 302
+    assert 'id="turnout"' in page(client, f"/votes/{vote.id}")
+    db.session.refresh(vote)
+    assert vote.status == "open" and vote.secret is True
+
+    html = page(client, f"/votes/{vote.id}/paper")
+    assert 'name="evidence"' in html
+    r = client.post(f"/votes/{vote.id}/paper", data={"unit": "2-1-101", "choice": "yes", "evidence": "第 3 号纸质票"})
+    assert r.status_code == 200 and re.search(r"<code>[0-9A-Z-]{23}</code>", r.get_data(as_text=True))
+    r = client.post(f"/votes/{vote.id}/paper", data={"unit": "2-1-101", "choice": "no", "evidence": "重复的纸质票"})
+    html = r.get_data(as_text=True)
+    assert 'class="paper paper-conflict"' in html
+    paper_id = int(re.search(r'id="paper-(\d+)" class="paper paper-conflict"', html).group(1))
+    r = client.post(f"/votes/{vote.id}/paper", data={"unit": "9-9-9", "choice": "no", "evidence": "x"})
+    assert 'role="alert"' in r.get_data(as_text=True)
+    r = client.post(f"/votes/{vote.id}/paper/{paper_id}/review", data={"note": "业主确认第一张为准"})
+    assert r.status_code == 302
+    assert "业主确认第一张为准" in page(client, f"/votes/{vote.id}/paper")
+
+    assert client.post(f"/votes/{vote.id}/close").status_code == 302
+    html = page(client, f"/votes/{vote.id}/result")
+    assert "1 / 1" in html and "1 / 5" in html  # yes of those taking part; taking part of all owners
+    assert 'id="ballots"' not in html  # a secret vote publishes no unit's ballot
+
+
+def test_an_open_vote_result_lists_units_without_names(client, api, committee_member, owners):
+    vote_id = opened(api, committee_member)
+    ballot(api, owners["王伟"], vote_id, "yes")
+    api.post(f"/votes/{vote_id}/close", user=committee_member)
+    log_in(client, owners["张敏"])
+    html = page(client, f"/votes/{vote_id}/result")
+    assert 'id="ballots"' in html and "1-1-102" in html and "王伟" not in html
+
+
+def test_home_links_to_votes(client, owner):
+    log_in(client, owner)
+    assert 'href="/votes"' in page(client, "/")

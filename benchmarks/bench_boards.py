@@ -34,13 +34,14 @@ import sys
 import tempfile
 import time
 from datetime import datetime, timedelta
-from pathlib import Path
-
-from flask_migrate import upgrade
-from sqlalchemy import func, insert, select, text
 
 from bench_foundation import HASH_METHOD, SECRET, postgres_database
-from bench_rules import SEED as RULES_SEED, make_text, make_words
+from bench_rules import SEED as RULES_SEED
+from bench_rules import make_text, make_words
+from flask_migrate import upgrade
+from generate_estate import build_estate
+from sqlalchemy import func, insert, select, text
+
 from community import create_app
 from community.accounts import services as accounts
 from community.accounts.models import User
@@ -48,7 +49,6 @@ from community.boards import search, services
 from community.boards.models import Board, Post, Thread
 from community.extensions import db
 from community.rules.engine import History, check, compile_policy
-from generate_estate import build_estate
 
 PLACES = tuple(f"{n}号楼" for n in range(1, 31)) + tuple(f"{n}单元" for n in range(1, 4)) + (
     "地下车库", "小区东门", "西门岗亭", "中心广场", "会所", "儿童乐园", "楼道", "物业前台", "健身区", "南门",
@@ -247,7 +247,7 @@ def run(url: str, name: str, args) -> None:
     with app.app_context():
         upgrade()
     started = time.perf_counter()
-    estate = build_estate(app, units=args.units, users=args.users, seed=args.seed)
+    build_estate(app, units=args.units, users=args.users, seed=args.seed)
     with app.app_context():
         approved = list(db.session.scalars(select(User.id).where(User.status == "approved")))
         reader_id = db.session.scalar(select(User.id).where(User.status == "approved", User.role == "resident"))

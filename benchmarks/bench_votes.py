@@ -22,7 +22,9 @@ import time
 from contextlib import contextmanager
 from datetime import timedelta
 
+from bench_foundation import HASH_METHOD, SECRET, postgres_database
 from flask_migrate import upgrade
+from generate_estate import build_estate
 from sqlalchemy import select
 
 from community import create_app
@@ -31,10 +33,9 @@ from community.accounts.models import User
 from community.core import identity
 from community.core.timeutil import utcnow
 from community.extensions import db
-from community.votes import services as votes, tally
+from community.votes import services as votes
+from community.votes import tally
 from community.votes.models import VoteVoter, VoteVoterUnit
-from bench_foundation import HASH_METHOD, SECRET, postgres_database
-from generate_estate import build_estate
 
 
 @contextmanager
@@ -82,7 +83,10 @@ def run(url: str, name: str, args) -> None:
         client = app.test_client()
         # Each request in a context of its own, as on a server: a fresh app context and database session
         # (in the benchmark's own app context every request would share one ever-growing session).
-        post = lambda *a, **kw: contextvars.Context().run(client.post, *a, **kw)  # noqa: E731
+
+        def post(*args, **kwargs):
+            return contextvars.Context().run(client.post, *args, **kwargs)
+
         choices = ("yes", "yes", "yes", "no", "abstain")
         with timed(f"ballots through the API: {len(tokens):,} ({name})", len(tokens), "ballots"):
             for token, unit in tokens:

@@ -3,6 +3,7 @@ COMMUNITY_TEST_DATABASE_URL names one), an app, clients, and one account per rol
 
 import contextvars
 import os
+import re
 import shutil
 
 import pytest
@@ -89,7 +90,7 @@ def make_app(database, request):
     created = []
 
     def make(**overrides):
-        url = database(request.node.name[:60].replace("/", "_").replace("[", "_").replace("]", "_")) \
+        url = database(re.sub(r"[^\w.-]", "_", request.node.name)[:60]) \
             if not created else created[0].config["SQLALCHEMY_DATABASE_URI"]
         app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url, **overrides})
         app.test_client_class = IsolatedClient

@@ -12,7 +12,10 @@ from sqlalchemy.exc import OperationalError
 
 from community.core.timeutil import frozen
 from community.extensions import db
-from tests.test_votes import ballot, detail, import_units, opened, owners, paper, unit  # noqa: F401 (owners: a fixture)
+from tests import test_votes
+from tests.test_votes import ballot, detail, import_units, opened, paper, unit
+
+owners = test_votes.owners  # the fixture, shared
 
 CHOICES = {"yes", "no", "abstain"}
 VOTE_TABLES = ("votes", "vote_voters", "vote_voter_units", "vote_counts", "vote_paper_ballots")

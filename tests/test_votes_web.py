@@ -9,9 +9,12 @@ import pytest
 from community.core.timeutil import utcnow
 from community.extensions import db
 from community.votes.models import Vote
+from tests import test_votes
 from tests.fixtures.people import PASSWORD
-from tests.test_votes import ballot, draft, opened, owners  # noqa: F401 (owners: a fixture)
+from tests.test_votes import ballot, draft, opened
 from tests.test_web import csrf_from
+
+owners = test_votes.owners  # the fixture, shared
 
 ROLES = ["owner", "committee", "resident", "vendor", "staff", "admin"]
 
@@ -46,7 +49,7 @@ def test_every_role_reads_the_list_vote_and_result(client, api, everyone, role):
     assert "更换物业服务企业" in page(client, "/votes")
     html = page(client, f"/votes/{vote_id}")
     assert 'data-turnout-url="/api/v1/votes/' in html and "<meter" in html
-    assert ("/votes/%d/paper" % vote_id in html) is (role == "committee")
+    assert (f"/votes/{vote_id}/paper" in html) is (role == "committee")
     html = page(client, f"/votes/{closed}/result")
     assert 'id="check-participation-persons"' in html and "0 / 5" in html
     assert client.get(f"/votes/{vote_id}/result").status_code == 302  # not closed yet

@@ -68,7 +68,7 @@ _SEARCH_INDEXES = re.compile(r"(posts|threads)_(trigram|chars)(_data|_idx|_docsi
 
 
 def spaced(value: str | None) -> str | None:
-    """Each character a token for unicode61, whitespace runs a ``__`` token: what ``posts_chars`` indexes."""
+    """Each character a token for unicode61, whitespace runs a ``__`` token: what the ``*_chars`` tables index."""
     if value is None:
         return None
     return " __ ".join(" ".join(run) for run in _WHITESPACE.split(value) if run)
@@ -80,7 +80,7 @@ def not_search_index(name, type_, _parent_names) -> bool:
 
 
 def register_sqlite_functions(connection) -> None:
-    """The search triggers call these; every SQLite connection that may write posts or threads needs them."""
+    """The search triggers call it: every SQLite connection that may write posts or threads needs it."""
     connection.create_function("linli_spaced", 1, spaced, deterministic=True)
 
 

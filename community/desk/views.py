@@ -45,7 +45,7 @@ def bar_filter(percent) -> str:
     return width_class(percent)
 
 
-@bp.app_context_processor
+@bp.context_processor
 def labels() -> dict:
     """Words for the codes the services use, for every desk template."""
     return {"desk_labels": {

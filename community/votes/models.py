@@ -97,7 +97,7 @@ class VoteCount(db.Model):
 
 class VoteReceipt(db.Model):
     __tablename__ = "vote_receipts"
-    __table_args__ = {"sqlite_with_rowid": False}
+    __table_args__ = ({"sqlite_with_rowid": False},)
     receipt_id: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of vote id and code
     vote_id: Mapped[int] = mapped_column(ForeignKey("votes.id"), index=True)
     seal: Mapped[str] = mapped_column(String(64))  # HMAC-SHA256 keyed by the code, over vote id and choice

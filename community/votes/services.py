@@ -74,9 +74,8 @@ def list_votes(actor, *, before: int | None = None, limit: int = 50) -> list[Vot
 
 def _settle(vote: Vote) -> None:
     """No scheduler: a vote past its deadline closes when someone next looks at it."""
-    if vote.status == "open" and vote.closes_at <= utcnow():
-        if _close(vote, None):
-            db.session.commit()
+    if vote.status == "open" and vote.closes_at <= utcnow() and _close(vote, None):
+        db.session.commit()
 
 
 # ---- drafting -------------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ Create Date: 2026-11-27
 import sqlalchemy as sa
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = '0006'
 down_revision = '0004'

@@ -9,8 +9,11 @@ from playwright.sync_api import expect
 
 from community.core.timeutil import utcnow
 from community.votes import services as votes
+from tests import test_votes
 from tests.browser.test_foundation_pages import assert_fits, login, path_of
-from tests.test_votes import later, owners  # noqa: F401 (owners: a fixture)
+from tests.test_votes import later
+
+owners = test_votes.owners  # the fixture, shared
 
 pytestmark = pytest.mark.browser
 

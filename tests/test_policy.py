@@ -43,6 +43,8 @@ MATRIX = {
     "vote.cast":           {"owner", "committee"},
     "vote.create":         {"committee"},
     "vote.manage":         {"committee"},
+    "moderation.act":      {"staff", "admin"},
+    "moderation.read":     {"committee", "staff", "admin"},
 }
 TARGETED = {"content.view", "board.post", "thread.reply", "post.edit", "chat.read", "chat.send",
             "notice.view", "ticket.view", "ticket.confirm", "survey.manage", "survey.results"}

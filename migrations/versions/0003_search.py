@@ -78,11 +78,12 @@ SQLITE_DOWNGRADE = [
     *(f"DROP TABLE IF EXISTS {name}" for name in ("threads_chars", "threads_trigram", "posts_chars", "posts_trigram")),
 ]
 
-# The database must have a UTF-8 locale (C.UTF-8), or pg_trgm makes no trigrams of Chinese text.
+# The database must have a UTF-8 locale (C.UTF-8), or pg_trgm makes no trigrams of Chinese text. The trigrams
+# are case-folded, so these serve LIKE and ILIKE alike; no lower() index is needed.
 POSTGRES_UPGRADE = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    "CREATE INDEX ix_posts_body_trgm ON posts USING gin (lower(body) gin_trgm_ops)",
-    "CREATE INDEX ix_threads_title_trgm ON threads USING gin (lower(title) gin_trgm_ops)",
+    "CREATE INDEX ix_posts_body_trgm ON posts USING gin (body gin_trgm_ops)",
+    "CREATE INDEX ix_threads_title_trgm ON threads USING gin (title gin_trgm_ops)",
 ]
 
 POSTGRES_DOWNGRADE = [

@@ -3,6 +3,7 @@ raise; threads as a tree on wide screens; the rules that must be accepted again;
 and the cross-site scripting corpus, posted through the API and loaded on every page that shows it."""
 
 import io
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -145,12 +146,15 @@ def test_replies_are_a_tree_on_wide_screens_and_a_timeline_on_phones(phones, liv
     r1, r2, r3, r4, r5 = conversation["ids"]
     wide = phones.open(**WIDE)
     login(wide, owner.phone, then=f"/threads/{conversation['thread']}")
+    expect(wide.locator("#replies"), "the page has arranged the tree").to_have_class(re.compile(r"\bthreaded\b"))
     assert reply_order(wide) == [r1, r2, r3, r5, r4]
     lefts = {r: wide.locator(f"#post-{r}").bounding_box()["x"] for r in (r1, r2, r3, r4, r5)}
     assert lefts[r1] == lefts[r4] < lefts[r2] == lefts[r5] < lefts[r3]
     expect(wide.locator(f"#post-{r2} blockquote.answers"), "the tree shows what is answered").to_be_hidden()
 
     wide.set_viewport_size(NARROW)
+    expect(wide.locator("#replies"), "the media query change has rearranged the list").not_to_have_class(
+        re.compile(r"\bthreaded\b"))
     assert reply_order(wide) == [r1, r2, r3, r4, r5]
     assert len({wide.locator(f"#post-{r}").bounding_box()["x"] for r in (r1, r2, r3, r4, r5)}) == 1
     expect(wide.locator(f"#post-{r3} blockquote.answers")).to_contain_text("童车几岁能用")

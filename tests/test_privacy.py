@@ -84,3 +84,17 @@ def test_no_id_number_in_clear_anywhere(api, client, everyone, pending, caplog):
         assert number not in logs
         assert all(number not in body for body in responses)
         assert number[:14] not in dump  # not even the birth-date prefix
+
+
+def test_public_cards_in_bulk_match_one_by_one(everyone, pending):
+    """The batch used by thread pages and queues says exactly what the single card says, for people with two
+    units, with a unit applied for but not yet granted, and with no unit at all."""
+    from community.accounts.services import public_cards, serialize_public
+
+    people = [*everyone.values(), pending]
+    cards = public_cards([p.id for p in people] + [None, 99999])
+    assert set(cards) == {p.id for p in people}
+    for person in people:
+        assert cards[person.id] == serialize_public(person), person.display_name
+    assert cards[everyone["owner"].id]["building"] == "1"
+    assert public_cards([]) == {}

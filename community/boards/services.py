@@ -5,7 +5,6 @@ import re
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.orm import selectinload
 
 from ..accounts import services as accounts
 from ..accounts.models import User
@@ -88,7 +87,7 @@ def threads(actor, slug: str, *, before: str | None = None, limit: int = 30) -> 
     if rows:
         reads = dict(db.session.execute(select(ThreadRead.thread_id, ThreadRead.last_post_id).where(
             ThreadRead.user_id == actor.id, ThreadRead.thread_id.in_([t.id for t in rows]))).all())
-    cards = _author_cards({t.author_id for t in rows})
+    cards = accounts.public_cards({t.author_id for t in rows})
     items = [serialize_thread_card(t, cards[t.author_id], reads.get(t.id)) for t in rows]
     cursor = f"{int(rows[-1].pinned)}:{rows[-1].id}" if len(rows) == limit else None
     return items, cursor
@@ -100,7 +99,7 @@ def thread_page(actor, thread_id: int) -> dict:
     posts = list(db.session.scalars(
         select(Post).where(Post.thread_id == found.id, _visible(actor, Post)).order_by(Post.id)))
     opening = next((p for p in posts if p.opening), None)
-    cards = _author_cards({p.author_id for p in posts} | {found.author_id})
+    cards = accounts.public_cards({p.author_id for p in posts} | {found.author_id})
     replies = [p for p in posts if not p.opening]
     page = {
         "id": found.id, "board": found.board.slug, "title": found.title, "author": cards[found.author_id],
@@ -121,14 +120,6 @@ def _mark_read(actor, found: Thread) -> None:
     if updated.rowcount == 0:
         db.session.add(ThreadRead(user_id=actor.id, thread_id=found.id, last_post_id=found.last_post_id))
     db.session.commit()
-
-
-def _author_cards(ids: set[int]) -> dict[int, dict]:
-    if not ids:
-        return {}
-    users = db.session.scalars(select(User).where(User.id.in_(ids)).options(
-        selectinload(User.unit_links), selectinload(User.registration)))
-    return {u.id: accounts.serialize_public(u) for u in users}
 
 
 def revisions(actor, post_id: int) -> list[dict]:
@@ -304,7 +295,7 @@ def notifications(actor, *, before: int | None = None, limit: int = 50) -> list[
     if before:
         query = query.where(Notification.id < before)
     rows = list(db.session.scalars(query.order_by(Notification.id.desc()).limit(limit)))
-    cards = _author_cards({n.actor_id for n in rows if n.actor_id})
+    cards = accounts.public_cards({n.actor_id for n in rows if n.actor_id})
     titles = dict(db.session.execute(select(Thread.id, Thread.title).where(
         Thread.id.in_({n.thread_id for n in rows if n.thread_id}))).all()) if rows else {}
     return [{"id": n.id, "kind": n.kind, "actor": cards.get(n.actor_id), "thread_id": n.thread_id,

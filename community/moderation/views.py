@@ -6,12 +6,19 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import (HiddenField, IntegerField, PasswordField, RadioField, SelectChoice, SelectField, StringField,
-                     TextAreaField)
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..accounts.models import User
-from ..accounts.services import serialize_public
+from ..accounts.services import public_cards
 from ..core import policy
 from ..core.errors import AppError, Conflict, Invalid
 from ..core.web import actor, attach_error, login_required
@@ -81,14 +88,6 @@ def _clause_choices() -> list[SelectChoice]:
         SelectChoice(cid, f"{cid} {text[:40]}{'…' if len(text) > 40 else ''}") for cid, text in rules_clauses().items()]
 
 
-def _people(ids) -> dict[int, dict]:
-    """Public cards (display name, role) of the people a page names."""
-    wanted = {i for i in ids if i}
-    if not wanted:
-        return {}
-    return {u.id: serialize_public(u) for u in db.session.scalars(select(User).where(User.id.in_(wanted)))}
-
-
 # ---- the person's side ----------------------------------------------------------------------------
 
 @bp.route("/appeal", methods=["GET", "POST"])
@@ -127,7 +126,7 @@ def queue():
 
 def _queue_page(failed: ActForm | None = None):
     items = services.queue(actor())
-    people = _people({i["author_id"] for i in items} | {i["claimed_by"] for i in items})
+    people = public_cards({i["author_id"] for i in items} | {i["claimed_by"] for i in items})
     clauses = _clause_choices()
     for item in items:
         author = people.get(item["author_id"])
@@ -265,7 +264,7 @@ def _appeals_page(status: str, failed: tuple[int, DecideForm] | None = None):
 def _appeal_cards(rows) -> list[dict]:
     found = {s.id: s for s in db.session.scalars(
         select(Sanction).where(Sanction.id.in_([a.sanction_id for a in rows])))}
-    people = _people({a.user_id for a in rows} | {a.decided_by_id for a in rows} |
+    people = public_cards({a.user_id for a in rows} | {a.decided_by_id for a in rows} |
                      {s.created_by_id for s in found.values()})
     clauses = rules_clauses()
     cards = []
@@ -308,23 +307,23 @@ def oversight():
     if tab == "log":
         entries = services.log(actor(), before=request.args.get("before", type=int), limit=50)
         context |= {"entries": entries, "older": entries[-1]["id"] if len(entries) == 50 else None,
-                    "people": _people({e["actor_id"] for e in entries} |
+                    "people": public_cards({e["actor_id"] for e in entries} |
                                       {e["snapshot"].get("author_id") or e["snapshot"].get("user_id")
                                        for e in entries})}
     elif tab == "hidden":
         items = services.hidden(actor())
-        context |= {"items": items, "people": _people({i["author_id"] for i in items} |
+        context |= {"items": items, "people": public_cards({i["author_id"] for i in items} |
                                                       {i["hidden_by"] for i in items})}
     elif tab == "appeals":
         context["items"] = _appeal_cards(services.appeals(actor()))
     elif tab == "notes":
         user_id = request.args.get("user", type=int)
-        context |= {"user_id": user_id, "subject": _people({user_id}).get(user_id)}
+        context |= {"user_id": user_id, "subject": public_cards({user_id}).get(user_id)}
         if user_id:
             items = services.notes(actor(), user_id)
-            context |= {"items": items, "people": _people({n["author_id"] for n in items})}
+            context |= {"items": items, "people": public_cards({n["author_id"] for n in items})}
     elif tab == "figures":
         months = services.figures(actor(), request.args.get("month"))["months"][::-1]
-        context |= {"months": months, "people": _people(
+        context |= {"months": months, "people": public_cards(
             {int(i) for m in months for i in m["actions_by_staff"]})}
     return render_template("moderation/oversight.html", clauses=rules_clauses(), **context)

@@ -124,7 +124,21 @@ def test_thread_list_paging(api, owner):
     assert [t["id"] for t in second["items"]] == [ids[2], ids[1]]
     third = api.get(f"/boards/neighbours/threads?limit=2&before={second['next']}", user=owner).get_json()
     assert [t["id"] for t in third["items"]] == [ids[0]] and third["next"] is None
-    assert api.get("/boards/neighbours/threads?before=garbage", user=owner).status_code == 400
+    for garbage in ("garbage", "2:2026-11-27T10:00:00:1", "1:not-a-time:1", "0:2026-11-27T10:00:00:x", "0:"):
+        response = api.get("/boards/neighbours/threads", user=owner, query_string={"before": garbage})
+        assert response.status_code == 400 and response.get_json()["error"]["field"] == "before", garbage
+
+
+def test_thread_list_paging_survives_a_reply_between_pages(api, owner, resident):
+    """A thread on the first page that gets a reply moves to the top; the second page goes on from where the
+    first ended, neither skipping nor repeating."""
+    ids = [start(api, owner, title=f"话题{i}", body=f"内容编号{i}").get_json()["id"] for i in range(5)]
+    first = api.get("/boards/neighbours/threads?limit=2", user=owner).get_json()
+    assert [t["id"] for t in first["items"]] == [ids[4], ids[3]]
+    assert api.post(f"/threads/{ids[3]}/posts", user=resident, json={"body": "顶一下"}).status_code == 201
+    second = api.get("/boards/neighbours/threads", user=owner,
+                     query_string={"limit": 2, "before": first["next"]}).get_json()
+    assert [t["id"] for t in second["items"]] == [ids[2], ids[1]]
 
 
 def test_unread_markers(api, owner, resident):

@@ -1,6 +1,7 @@
 """Boards: threads, nested replies, edits with history, mentions and reply notifications."""
 
 import re
+from datetime import datetime
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -68,17 +69,11 @@ def threads(actor, slug: str, *, before: str | None = None, limit: int = 30) -> 
     order = (Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
     query = select(Thread).where(Thread.board_id == found.id, _visible(actor, Thread))
     if before:
-        try:
-            pinned, at_id = before.split(":", 1)
-            last_id = int(at_id)
-            cursor = db.session.get(Thread, last_id)
-        except ValueError:
-            cursor = None
-        if cursor is None or pinned not in ("0", "1"):
-            raise Invalid(_("This cursor is not valid."), field="before")
-        older = or_(Thread.last_post_at < cursor.last_post_at,
-                    and_(Thread.last_post_at == cursor.last_post_at, Thread.id < cursor.id))
-        if cursor.pinned:
+        pinned, at, last_id = _thread_cursor(before)
+        # The cursor carries the last row's position as it was on that page: the thread itself may have moved
+        # to the top since, and reading its position again would skip or repeat a page.
+        older = or_(Thread.last_post_at < at, and_(Thread.last_post_at == at, Thread.id < last_id))
+        if pinned:
             query = query.where(or_(Thread.pinned.is_(False), and_(Thread.pinned.is_(True), older)))
         else:
             query = query.where(Thread.pinned.is_(False), older)
@@ -89,8 +84,19 @@ def threads(actor, slug: str, *, before: str | None = None, limit: int = 30) -> 
             ThreadRead.user_id == actor.id, ThreadRead.thread_id.in_([t.id for t in rows]))).all())
     cards = accounts.public_cards({t.author_id for t in rows})
     items = [serialize_thread_card(t, cards[t.author_id], reads.get(t.id)) for t in rows]
-    cursor = f"{int(rows[-1].pinned)}:{rows[-1].id}" if len(rows) == limit else None
+    last = rows[-1] if len(rows) == limit else None
+    cursor = f"{int(last.pinned)}:{last.last_post_at.isoformat()}:{last.id}" if last else None
     return items, cursor
+
+
+def _thread_cursor(value: str) -> tuple[bool, datetime, int]:
+    try:
+        pinned, at, last_id = value.split(":", 1)[0], *value.split(":", 1)[1].rsplit(":", 1)
+        if pinned not in ("0", "1"):
+            raise ValueError(pinned)
+        return pinned == "1", datetime.fromisoformat(at), int(last_id)
+    except (ValueError, IndexError, TypeError):
+        raise Invalid(_("This cursor is not valid."), field="before") from None
 
 
 def thread_page(actor, thread_id: int) -> dict:

@@ -275,3 +275,10 @@ def test_audit_chain_still_verifies(api, staff, owner, admin, thread_id):
     act(api, staff, action="mute", target=f"user:{owner.id}", clause="2.2", reason="x", hours=2)
     body = api.get("/audit/verify", user=admin).get_json()
     assert body["ok"] is True
+
+
+def test_a_reply_in_a_hidden_thread_cannot_be_edited(api, staff, resident, thread_id):
+    reply = api.post(f"/threads/{thread_id}/posts", user=resident, json={"body": "我也遇到过。"}).get_json()
+    assert act(api, staff, action="hide", target=f"thread:{thread_id}", clause="2.4", reason="不实信息").status_code == 201
+    response = api.patch(f"/posts/{reply['id']}", user=resident, json={"body": "改一下"})
+    assert response.status_code == 404 and error_of(response)["code"] == "not_found"

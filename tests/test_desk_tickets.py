@@ -115,28 +115,29 @@ def repair(api, owner):
 
 
 ILLEGAL = [("submitted", "start"), ("submitted", "done"), ("submitted", "confirm"), ("submitted", "reassign"),
-           ("accepted", "accept"), ("accepted", "done"), ("accepted", "confirm"),
+           ("submitted", "reopen"), ("accepted", "accept"), ("accepted", "done"), ("accepted", "confirm"),
            ("in_progress", "accept"), ("in_progress", "start"), ("in_progress", "confirm"),
-           ("done", "accept"), ("done", "start"), ("done", "done"), ("done", "reassign"),
-           ("confirmed", "confirm"), ("confirmed", "notes"), ("confirmed", "done")]
+           ("in_progress", "reopen"), ("done", "accept"), ("done", "start"), ("done", "done"), ("done", "reassign"),
+           ("confirmed", "confirm"), ("confirmed", "notes"), ("confirmed", "done"), ("confirmed", "reopen")]
+FILER_STEPS = {"confirm", "reopen"}
 
 
 @pytest.mark.parametrize("status,verb", ILLEGAL)
 def test_only_legal_transitions(api, owner, staff, repair, status, verb):
     ticket_id = repair(status)
-    who = owner if verb == "confirm" else staff
-    body = {"department": "security", "worker": "王保安", "note": "说明", "rating": 3}
+    who = owner if verb in FILER_STEPS else staff
+    body = {"department": "security", "worker": "王保安", "note": "说明", "rating": 3, "reason": "还在漏"}
     r = api.post(f"/repairs/{ticket_id}/{verb}", user=who, json=body)
     assert r.status_code == 409 and error_of(r)["code"] == "conflict", (status, verb, r.get_json())
     assert api.get(f"/repairs/{ticket_id}", user=owner).get_json()["status"] == status
 
 
 STEP_FROM = {"accept": "submitted", "reassign": "accepted", "start": "accepted", "done": "in_progress",
-             "notes": "in_progress", "confirm": "done"}
+             "notes": "in_progress", "confirm": "done", "reopen": "done"}
 ROLES = ["owner", "committee", "resident", "vendor", "staff", "admin"]
 # Who may take each step on the owner's repair; the others see 403 if they may read it, else 404.
 MAY = {"accept": {"staff", "admin"}, "reassign": {"staff", "admin"}, "start": {"staff", "admin"},
-       "done": {"staff", "admin"}, "notes": {"staff", "admin"}, "confirm": {"owner"}}
+       "done": {"staff", "admin"}, "notes": {"staff", "admin"}, "confirm": {"owner"}, "reopen": {"owner"}}
 READERS = {"owner", "committee", "staff", "admin"}
 
 
@@ -144,7 +145,7 @@ READERS = {"owner", "committee", "staff", "admin"}
 @pytest.mark.parametrize("verb", sorted(MAY))
 def test_who_may_take_each_step(api, everyone, repair, verb, role):
     ticket_id = repair(STEP_FROM[verb])
-    body = {"department": "security", "worker": "王保安", "note": "说明", "rating": 4}
+    body = {"department": "security", "worker": "王保安", "note": "说明", "rating": 4, "reason": "还在漏"}
     r = api.post(f"/repairs/{ticket_id}/{verb}", user=everyone[role], json=body)
     expected = 201 if verb == "notes" else 200
     if role in MAY[verb]:
@@ -237,10 +238,81 @@ def test_photos_are_seen_by_those_who_see_the_request(api, owner, staff, committ
     assert api.get(f"/repairs/{ticket_id}", user=staff).get_json()["photos"][0]["id"] == photo["id"]
 
 
+def test_not_fixed_at_the_return_visit_goes_back_to_the_staff(api, owner, staff, committee_member):
+    with at(0):
+        ticket_id = file_repair(api, owner).get_json()["id"]
+    path = f"/repairs/{ticket_id}"
+    with at(10):
+        api.post(f"{path}/accept", user=staff, json={"department": "engineering", "worker": "李师傅"})
+        api.post(f"{path}/start", user=staff)
+    with at(120):
+        api.post(f"{path}/done", user=staff, json={"note": "已更换阀门。"})
+    assert api.get(path, user=owner).get_json()["can"]["reopen"] is True
+    assert api.get(path, user=staff).get_json()["can"]["reopen"] is False, "the return visit is the filer's"
+
+    r = api.post(f"{path}/reopen", user=owner, json={"reason": " "})
+    assert r.status_code == 400 and error_of(r)["field"] == "reason", "say what is still wrong"
+    r = api.post(f"{path}/reopen", user=owner, json={"reason": "好" * 501})
+    assert r.status_code == 400 and error_of(r)["field"] == "reason"
+    assert api.post(f"{path}/reopen", user=committee_member, json={"reason": "x"}).status_code == 403
+    with at(24 * 60 + 30):
+        r = api.post(f"{path}/reopen", user=owner, json={"reason": "阀门还在滴水。"})
+    assert r.status_code == 200, r.get_json()
+    t = r.get_json()
+    assert t["status"] == "in_progress" and t["done_at"] is None and t["on_time"] is None and t["reopened"] == 1
+    assert t["overdue"] == "completion", "its completion target is unchanged, and past"
+    assert t["timeline"][-1] | {"actor": None} == {
+        "at": "2026-03-03T01:30:00.000Z", "action": "reopened", "status": "in_progress", "by": "filer",
+        "note": "阀门还在滴水。", "department": None, "worker": None, "actor": None}
+    assert [e["action"] for e in t["timeline"]] == ["filed", "accepted", "started", "done", "reopened"], \
+        "the first done stays on the timeline"
+    assert api.post(f"{path}/confirm", user=owner, json={"rating": 5}).status_code == 409
+    assert api.post(f"{path}/reopen", user=owner, json={"reason": "again"}).status_code == 409
+
+    with at(24 * 60 + 31):
+        queue = api.get("/repairs?overdue=1", user=staff).get_json()["items"]
+        assert [(q["id"], q["overdue"], q["reopened"]) for q in queue] == [(ticket_id, "completion", 1)], \
+            "back with the staff, and past its completion target"
+    with at(24 * 60 + 90):
+        r = api.post(f"{path}/done", user=staff, json={"note": "更换整个龙头。"})
+    assert r.get_json()["status"] == "done" and r.get_json()["done_at"] == "2026-03-03T02:30:00.000Z"
+    assert r.get_json()["on_time"] is False, "timeliness counts when it was really done"
+    with at(24 * 60 + 120):
+        assert api.post(f"{path}/confirm", user=owner, json={"rating": 4}).get_json()["status"] == "confirmed"
+    with at(24 * 60 + 121):
+        figures = api.get("/figures", user=staff).get_json()
+    assert (figures["done"], figures["timeliness"]["hits"], figures["satisfaction"]["hits"]) == (1, 0, 1)
+
+
+def test_filing_is_limited_per_account(app, api, owner, resident, staff):
+    """Ten requests an hour and thirty a day by default, all kinds together; the eleventh waits."""
+    for minute in range(10):
+        with at(minute):
+            kind = ("/repairs", "/complaints")[minute % 2]
+            r = api.post(kind, user=owner, json={**REPAIR, "category": "plumbing" if kind == "/repairs" else None})
+            assert r.status_code == 201, r.get_json()
+    with at(10):
+        r = file_repair(api, owner)
+        assert r.status_code == 429 and error_of(r)["code"] == "rate_limited"
+        assert r.headers["Retry-After"] == "3000", "until the first of the ten is an hour old"
+        assert "50" in error_of(r)["message"]
+        assert file_repair(api, resident, unit="2-1-102").status_code == 201, "others are not held up"
+    with at(60):
+        assert file_repair(api, owner).status_code == 201
+
+    app.config["DESK_FILING_LIMITS"] = ((100, 3600), (11, 86400))
+    with at(61):
+        r = file_repair(api, owner)
+    assert r.status_code == 429 and r.headers["Retry-After"] == str(24 * 3600 - 61 * 60), \
+        "the day window: the first request (minute 0) must age out"
+    assert db.session.scalar(db.select(db.func.count(desk.Ticket.id))) == 12
+
+
 def test_overdue_requests_stand_out(api, owner, staff):
     with at(0):
         plumbing = file_repair(api, owner).get_json()["id"]                            # 1 h / 24 h
-        lift = file_repair(api, owner, unit=None, common_area="1号楼电梯", category="lift").get_json()["id"]  # 30 min / 8 h
+        lift = file_repair(api, owner, unit=None, common_area="1号楼电梯",
+                           category="lift").get_json()["id"]                          # 30 min / 8 h
         walls = file_repair(api, owner, category="walls_ceiling").get_json()["id"]    # 4 h / 120 h
 
     def overdue(minutes):
@@ -341,7 +413,8 @@ def test_a_complaint_ends_with_a_report_and_the_filers_confirmation(api, owner, 
     r = api.post(f"/complaints/{complaint_id}/done", user=staff, json={"note": "已约谈装修户，限定施工时间。"})
     assert r.status_code == 200
     r = api.post(f"/complaints/{complaint_id}/confirm", user=owner, json={"rating": 4})
-    assert r.get_json()["status"] == "confirmed" and r.get_json()["timeline"][-2]["note"] == "已约谈装修户，限定施工时间。"
+    assert r.get_json()["status"] == "confirmed"
+    assert r.get_json()["timeline"][-2]["note"] == "已约谈装修户，限定施工时间。"
     assert api.post(f"/repairs/{complaint_id}/confirm", user=owner, json={"rating": 4}).status_code == 404
 
 

@@ -3,10 +3,12 @@ beside their fields, and nothing on them needs inline script or style."""
 
 import io
 import re
+from datetime import datetime
 
 import pytest
 from PIL import Image
 
+from community.core.timeutil import frozen
 from community.desk import services as desk
 from community.desk.views import width_class
 from tests.test_desk_access import log_in
@@ -111,6 +113,33 @@ def test_repair_filed_handled_and_rated_on_the_web(make_app, staff, owner, commi
     assert 'data-kind="repair"' in notifications and 'href="/desk/repairs"' in notifications
 
 
+def test_not_fixed_at_the_return_visit_on_the_web(make_app, staff, owner):
+    found = desk.file_ticket(owner, "repair", {"category": "electrical", "unit": "1-1-101", "description": "插座没电"})
+    desk.accept(staff, "repair", found.id, {"department": "engineering", "worker": "李师傅"})
+    desk.start(staff, "repair", found.id, {})
+    desk.finish(staff, "repair", found.id, {})
+    app = make_app()
+    mine, theirs = app.test_client(), app.test_client()
+    log_in(mine, owner)
+    ticket_path = f"/desk/repairs/{found.id}"
+    shown = page(mine, ticket_path)
+    assert 'id="return-visit"' in shown and 'id="not-fixed"' in shown
+    r = mine.post(f"{ticket_path}/reopen", data={"reopen-reason": ""})
+    assert r.status_code == 302 and "flash-error" in page(mine, ticket_path), "a reason is needed"
+    r = mine.post(f"{ticket_path}/reopen", data={"reopen-reason": "厨房插座还是没电。"})
+    assert r.status_code == 302
+    shown = page(mine, ticket_path)
+    assert 'data-status="in_progress"' in shown and 'data-action="reopened"' in shown
+    assert 'id="reopened" data-reopened="1"' in shown and "厨房插座还是没电。" in shown
+    assert 'id="return-visit"' not in shown
+
+    log_in(theirs, staff)
+    assert f'data-id="{found.id}" data-status="in_progress"' in page(theirs, "/desk/repairs?scope=all")
+    assert 'data-reopened="1"' in page(theirs, "/desk/repairs?scope=all")
+    assert 'id="progress"' in page(theirs, ticket_path)
+    assert "Not fixed: sent back by the resident" in page(theirs, ticket_path + "?lang=en")
+
+
 def test_complaint_form_offers_publishing(make_app, owner, resident):
     app = make_app()
     client = app.test_client()
@@ -158,6 +187,24 @@ def test_survey_built_answered_and_charted_on_the_web(make_app, staff, owner, co
     assert 'id="results"' not in page(answerer, survey_path), "residents see results once it closes"
     assert builder.post(f"{survey_path}/close", data={}).status_code == 302
     assert 'id="results"' in page(answerer, survey_path)
+
+
+def test_a_survey_closing_time_is_given_in_local_time(client, staff, owner):
+    log_in(client, staff)
+    assert 'name="closes_at" type="datetime-local"' in page(client, "/desk/surveys/new")
+    data = {"title": "绿化满意度", "per": "user", "questions-0-kind": "rating", "questions-0-text": "打分",
+            "questions-0-required": "y"}
+    with frozen(datetime(2026, 3, 2, 1, 0)):  # 09:00 in Shanghai
+        r = client.post("/desk/surveys/new", data={**data, "closes_at": "2026-03-02T08:30"})
+        assert r.status_code == 200 and "has-error" in r.get_data(as_text=True), "already past, in local time"
+        r = client.post("/desk/surveys/new", data={**data, "closes_at": "2026-03-10T18:00"})
+        assert r.status_code == 302
+        found = desk.survey(staff, int(r.headers["Location"].rsplit("/", 1)[1]))
+        assert found.closes_at == datetime(2026, 3, 10, 10, 0)
+        r = client.post("/desk/surveys/new", data={**data, "closes_at": ""})
+        assert desk.survey(staff, int(r.headers["Location"].rsplit("/", 1)[1])).closes_at is None
+    with frozen(datetime(2026, 3, 10, 10, 0)):
+        assert desk.survey_page(owner, found.id)["open"] is False
 
 
 def test_csv_from_the_figures_page(client, staff):

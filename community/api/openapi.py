@@ -134,7 +134,8 @@ TICKET = _obj(
     submitted_at="string", accepted_at="string", started_at="string", done_at="string", confirmed_at="string",
     response_due_at="string", completion_due_at="string",
     overdue={"enum": [None, "response", "completion"]}, on_time={"type": ["boolean", "null"]},
-    rating={"type": ["integer", "null"]}, rating_comment={"type": ["string", "null"]}, can="object",
+    rating={"type": ["integer", "null"]}, rating_comment={"type": ["string", "null"]},
+    reopened={"type": "integer", "description": "times the filer sent it back as not fixed"}, can="object",
     timeline={"type": "array", "items": _obj(at="string", action="string", status="string", by="string",
                                              department="string", worker="string", note="string")},
     photos={"type": "array", "items": _obj(id="integer", url="string")})
@@ -162,8 +163,9 @@ def _ticket_paths(plural: str, kind: str) -> dict:
             "get": _op(f"{kind.capitalize()}s, newest first: the caller's own (residents), all (staff, committee) "
                        "or public ones; overdue=1 keeps those past their response or completion target",
                        tag="desk", result=LIST, errors=(400,), params=filters),
-            "post": _op(f"File a {kind} (owner or resident): {where}description, photos from /attachments",
-                        tag="desk", ok=201, errors=(400, 422), body=body, result=TICKET)},
+            "post": _op(f"File a {kind} (owner or resident): {where}description, photos from /attachments; "
+                        "429 rate_limited (with Retry-After) past 10 requests an hour or 30 a day per account",
+                        tag="desk", ok=201, errors=(400, 422, 429), body=body, result=TICKET)},
         f"/{plural}/{{id}}": {"get": _op(f"A {kind} with its timeline and photos", tag="desk", result=TICKET,
                                          errors=(404,), params=one)},
         f"/{plural}/{{id}}/accept": {"post": _op(
@@ -185,6 +187,10 @@ def _ticket_paths(plural: str, kind: str) -> dict:
             "The return visit (the filer): done → confirmed, rated 1 to 5 with an optional comment", tag="desk",
             result=TICKET, errors=(400, 404, 409), params=one,
             body=_obj(rating={"type": "integer", "minimum": 1, "maximum": 5}, comment="string"))},
+        f"/{plural}/{{id}}/reopen": {"post": _op(
+            "The return visit's other answer (the filer): not fixed, done → in_progress, back to the staff with "
+            "the reason; the done time is cleared", tag="desk", result=TICKET, errors=(400, 404, 409),
+            params=one, body=_obj(reason="string"))},
     }
 
 

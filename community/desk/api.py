@@ -98,7 +98,8 @@ for _path, _kind in TICKET_PATHS.items():
     bp.add_url_rule(f"/{_path}", f"{_kind}_file", _file, methods=["POST"], defaults=_defaults)
     bp.add_url_rule(f"/{_path}/<int:ticket_id>", f"{_kind}_show", _show, methods=["GET"], defaults=_defaults)
     for _verb, _step_fn in (("accept", services.accept), ("reassign", services.reassign),
-                            ("start", services.start), ("done", services.finish), ("confirm", services.confirm)):
+                            ("start", services.start), ("done", services.finish), ("confirm", services.confirm),
+                            ("reopen", services.reopen)):
         bp.add_url_rule(f"/{_path}/<int:ticket_id>/{_verb}", f"{_kind}_{_verb}", _step(_step_fn),
                         methods=["POST"], defaults=_defaults)
     bp.add_url_rule(f"/{_path}/<int:ticket_id>/notes", f"{_kind}_note", _note, methods=["POST"], defaults=_defaults)

@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
+    DateTimeLocalField,
     FieldList,
     FormField,
     RadioField,
@@ -95,6 +96,11 @@ class ConfirmForm(FlaskForm):
                             render_kw={"rows": 2, "maxlength": COMMENT_MAX})
 
 
+class ReopenForm(FlaskForm):
+    reason = TextAreaField(_l("What is still wrong?"), validators=[Optional(), Length(max=COMMENT_MAX)],
+                           render_kw={"rows": 2, "maxlength": COMMENT_MAX})
+
+
 class QuestionForm(FlaskForm):
     class Meta:
         csrf = False
@@ -115,4 +121,6 @@ class SurveyForm(FlaskForm):
                                 render_kw={"rows": 3})
     per = SelectField(_l("Answered"), choices=[SelectChoice("user", _l("once per person")),
                                                SelectChoice("unit", _l("once per unit"))])
+    closes_at = DateTimeLocalField(_l("Closes at (optional; local time)"), format="%Y-%m-%dT%H:%M",
+                                   validators=[Optional()])
     questions = FieldList(FormField(QuestionForm), min_entries=QUESTION_SLOTS, max_entries=QUESTION_SLOTS)

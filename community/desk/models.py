@@ -82,7 +82,8 @@ class Ticket(db.Model):
 
 
 class TicketEvent(db.Model):
-    """One time-stamped step of a ticket's timeline: filed, accepted, assigned, started, note, done, confirmed."""
+    """One time-stamped step of a ticket's timeline: filed, accepted, assigned, started, note, done, confirmed,
+    or reopened (the filer said at the return visit that it is not fixed)."""
     __tablename__ = "ticket_events"
     __table_args__ = (Index("ix_ticket_events_ticket_id_id", "ticket_id", "id"),)
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -5,6 +5,7 @@ and commits once; what goes out to sockets is sent after the commit."""
 
 import csv
 import io
+import math
 import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
@@ -25,7 +26,7 @@ from ..boards.models import Attachment, Notification
 from ..chat import services as chat
 from ..chat.models import Message
 from ..core import policy, sanitize
-from ..core.errors import Conflict, Denied, Invalid, NotFound
+from ..core.errors import Conflict, Denied, Invalid, NotFound, RateLimited
 from ..core.timeutil import iso, utcnow
 from ..estate.models import Building, Unit
 from ..extensions import db
@@ -69,6 +70,9 @@ TARGETS = {
 SATISFACTION_TARGET = 90
 TIMELINESS_TARGET = 85
 SATISFIED_FROM = 4  # a rating of 4 or 5 counts as satisfied
+# How many requests (all kinds together) one account may file within each window, in seconds: enough for a
+# new owner's snagging list, not enough to flood the desk. The app config may replace it as DESK_FILING_LIMITS.
+FILING_LIMITS = ((10, 3600), (30, 86400))
 
 TITLE_MAX = 120
 BODY_MAX = 10000
@@ -86,6 +90,10 @@ MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
 
 def targets() -> dict:
     return current_app.config.get("DESK_TARGETS") or TARGETS
+
+
+def filing_limits() -> tuple[tuple[int, int], ...]:
+    return current_app.config.get("DESK_FILING_LIMITS") or FILING_LIMITS
 
 
 # ---- validation helpers -------------------------------------------------------------------------
@@ -363,6 +371,7 @@ def file_ticket(actor, kind: str, data: dict) -> Ticket:
     policy.require(actor, "ticket.file")
     if kind not in KINDS:
         raise NotFound(_("Not found."))
+    _throttle_filing(actor, utcnow())
     if kind == "repair":
         category = _choice(data.get("category"), "category", REPAIR_CATEGORIES)
     else:
@@ -391,6 +400,25 @@ def file_ticket(actor, kind: str, data: dict) -> Ticket:
     db.session.add(TicketEvent(ticket_id=ticket.id, actor_id=actor.id, action="filed", status="submitted", at=now))
     db.session.commit()
     return ticket
+
+
+def _throttle_filing(actor, now: datetime) -> None:
+    """429 with the seconds until one more request fits in every window (counted from the filer's own
+    requests, so the limit holds across phones and processes)."""
+    limits = filing_limits()
+    longest = timedelta(seconds=max(seconds for _count, seconds in limits))
+    recent = list(db.session.scalars(select(Ticket.submitted_at).where(
+        Ticket.author_id == actor.id, Ticket.submitted_at > now - longest).order_by(Ticket.submitted_at.desc())))
+    wait = 0.0
+    for count, seconds in limits:
+        window = [at for at in recent if at > now - timedelta(seconds=seconds)]
+        if len(window) >= count:  # the count-th newest must leave the window before another fits
+            wait = max(wait, (window[count - 1] + timedelta(seconds=seconds) - now).total_seconds())
+    if wait:
+        minutes = math.ceil(wait / 60)
+        raise RateLimited(_("You have filed many requests in a short time: you can file another in %(n)d "
+                            "minutes. For anything urgent, call the front desk.", n=minutes),
+                          retry_after=max(1, math.ceil(wait)))
 
 
 def _location(actor, data: dict, *, required: bool) -> tuple[Unit | None, str | None]:
@@ -525,6 +553,24 @@ def confirm(actor, kind: str, ticket_id: int, data: dict) -> Ticket:
     return found
 
 
+def reopen(actor, kind: str, ticket_id: int, data: dict) -> Ticket:
+    """The return visit's other answer: not fixed. The request goes back to the staff, in progress, with the
+    filer's reason. Its done time is cleared, so timeliness counts the time it is really done (the timeline
+    keeps the earlier step); the completion target is unchanged, so it may now be overdue."""
+    found = ticket(actor, kind, ticket_id)
+    policy.require(actor, "ticket.confirm", found)
+    reason = _text(data.get("reason"), "reason", COMMENT_MAX)
+    if found.status != "done":
+        raise Conflict(_("Only a request marked done can be sent back; this one is %(status)s.",
+                         status=status_label(found.status)), status_now=found.status)
+    now = utcnow()
+    found.status, found.done_at = "in_progress", None
+    db.session.add(TicketEvent(ticket_id=found.id, actor_id=actor.id, action="reopened", status="in_progress",
+                               note=reason, at=now))
+    db.session.commit()
+    return found
+
+
 def overdue_filter(now: datetime):
     return or_(and_(Ticket.status == "submitted", Ticket.response_due_at < now),
                and_(Ticket.status.in_(OPEN), Ticket.completion_due_at < now))
@@ -571,7 +617,8 @@ def tickets(actor, kind: str, *, scope: str | None = None, status=None, overdue_
         query = query.where(Ticket.id < before)
     rows = list(db.session.scalars(query.order_by(Ticket.id.desc()).limit(limit)))
     identified = _identities(actor, rows)
-    items = [serialize_ticket(t, actor, now, identified) for t in rows]
+    reopened = _reopened([t.id for t in rows])
+    items = [serialize_ticket(t, actor, now, identified, reopened.get(t.id, 0)) for t in rows]
     return items, (rows[-1].id if len(rows) == limit else None)
 
 
@@ -597,7 +644,8 @@ def ticket_page(actor, kind: str, ticket_id: int) -> dict:
                                      .order_by(TicketEvent.id)))
     photos = list(db.session.scalars(select(Attachment).join(TicketPhoto, TicketPhoto.attachment_id == Attachment.id)
                                      .where(TicketPhoto.ticket_id == found.id).order_by(Attachment.id)))
-    data = serialize_ticket(found, actor, utcnow(), _identities(actor, [found]))
+    data = serialize_ticket(found, actor, utcnow(), _identities(actor, [found]),
+                            sum(e.action == "reopened" for e in events))
     staff_cards = _cards(e.actor_id for e in events if e.actor_id != found.author_id)
     data["timeline"] = [{
         "at": iso(e.at), "action": e.action, "status": e.status, "department": e.department, "worker": e.worker,
@@ -609,7 +657,15 @@ def ticket_page(actor, kind: str, ticket_id: int) -> dict:
     return data
 
 
-def serialize_ticket(t: Ticket, viewer, now: datetime, identified: dict[int, dict]) -> dict:
+def _reopened(ids: list[int]) -> dict[int, int]:
+    """How many times each request was sent back as not fixed."""
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(TicketEvent.ticket_id, func.count(TicketEvent.id)).where(
+        TicketEvent.ticket_id.in_(ids), TicketEvent.action == "reopened").group_by(TicketEvent.ticket_id)).all())
+
+
+def serialize_ticket(t: Ticket, viewer, now: datetime, identified: dict[int, dict], reopened: int = 0) -> dict:
     own = t.author_id == viewer.id
     staff = policy.can(viewer, "ticket.identify")
     # The unit is personal: staff and the filer see it, the committee only its building, other residents nothing.
@@ -626,12 +682,13 @@ def serialize_ticket(t: Ticket, viewer, now: datetime, identified: dict[int, dic
         "response_due_at": iso(t.response_due_at), "completion_due_at": iso(t.completion_due_at),
         "overdue": overdue(t, now),
         "on_time": (t.done_at <= t.completion_due_at) if t.done_at else None,
-        "rating": t.rating, "rating_comment": t.rating_comment,
+        "rating": t.rating, "rating_comment": t.rating_comment, "reopened": reopened,
         "can": {"accept": handle and t.status == "submitted",
                 "reassign": handle and t.status in ("accepted", "in_progress"),
                 "start": handle and t.status == "accepted", "finish": handle and t.status == "in_progress",
                 "note": handle and t.status in OPEN + ("done",),
-                "confirm": own and t.status == "done" and policy.can(viewer, "ticket.confirm", t)},
+                "confirm": own and t.status == "done" and policy.can(viewer, "ticket.confirm", t),
+                "reopen": own and t.status == "done" and policy.can(viewer, "ticket.confirm", t)},
     }
 
 
@@ -924,7 +981,7 @@ class _Tally:
                 "satisfaction": _rate(self.satisfied, self.rated, SATISFACTION_TARGET)}
 
 
-def _zone() -> ZoneInfo:
+def estate_zone() -> ZoneInfo:
     return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
 
 
@@ -933,7 +990,7 @@ class _Months:
     that placing a time in its month is a bisection rather than a time-zone conversion."""
 
     def __init__(self, now: datetime, count: int):
-        zone, utc = _zone(), ZoneInfo("UTC")
+        zone, utc = estate_zone(), ZoneInfo("UTC")
         local = now.replace(tzinfo=utc).astimezone(zone)
         year, month = local.year, local.month
         firsts = []

@@ -30,7 +30,7 @@ PLURALS = {"repairs": "repair", "complaints": "complaint", "suggestions": "sugge
 KIND_PATHS = {kind: plural for plural, kind in PLURALS.items()}
 TICKETS = "<any(repairs, complaints, suggestions):plural>"
 STEPS = {"accept": services.accept, "reassign": services.reassign, "start": services.start,
-         "done": services.finish, "note": services.add_note, "confirm": services.confirm}
+         "done": services.finish, "note": services.add_note, "confirm": services.confirm, "reopen": services.reopen}
 
 
 def width_class(percent) -> str:
@@ -57,7 +57,7 @@ def labels() -> dict:
         "kinds": {"repairs": _("Repairs"), "complaints": _("Complaints"), "suggestions": _("Suggestions")},
         "action": {"filed": _("Filed"), "accepted": _("Accepted"), "assigned": _("Reassigned"),
                    "started": _("Work started"), "note": _("Note"), "done": _("Done"),
-                   "confirmed": _("Confirmed by the resident")},
+                   "confirmed": _("Confirmed by the resident"), "reopened": _("Not fixed: sent back by the resident")},
         "overdue": {"response": _("Not accepted in time"), "completion": _("Not done in time")},
     }}
 
@@ -197,10 +197,11 @@ def ticket(plural: str, ticket_id: int):
         accept_form.department.data = page["department"]
         accept_form.worker.data = page["worker"]
     return render_template("desk/ticket.html", t=page, plural=plural, kind=kind, accept_form=accept_form,
-                           note_form=forms.NoteForm(prefix="note"), confirm_form=forms.ConfirmForm(prefix="confirm"))
+                           note_form=forms.NoteForm(prefix="note"), confirm_form=forms.ConfirmForm(prefix="confirm"),
+                           reopen_form=forms.ReopenForm(prefix="reopen"))
 
 
-@bp.post(f"/{TICKETS}/<int:ticket_id>/<any(accept, reassign, start, done, note, confirm):step>")
+@bp.post(f"/{TICKETS}/<int:ticket_id>/<any(accept, reassign, start, done, note, confirm, reopen):step>")
 @login_required
 def ticket_step(plural: str, ticket_id: int, step: str):
     kind = PLURALS[plural]
@@ -211,6 +212,9 @@ def ticket_step(plural: str, ticket_id: int, step: str):
         form = forms.ConfirmForm(prefix="confirm")
         rating = form.rating.data
         data = {"rating": int(rating) if rating and rating.isdigit() else None, "comment": form.comment.data}
+    elif step == "reopen":
+        form = forms.ReopenForm(prefix="reopen")
+        data = {"reason": form.reason.data}
     else:
         form = forms.NoteForm(prefix="note")
         data = {"note": form.note.data}
@@ -246,9 +250,12 @@ def new_survey():
         questions = [{"kind": q.kind.data, "text": q.text.data, "required": q.required.data,
                       "options": [line.strip() for line in (q.options.data or "").splitlines() if line.strip()]}
                      for q in form.questions if q.kind.data]
+        closes_at = form.closes_at.data
         try:
-            found = services.create_survey(actor(), {"title": form.title.data, "description": form.description.data,
-                                                      "per": form.per.data, "questions": questions})
+            found = services.create_survey(actor(), {
+                "title": form.title.data, "description": form.description.data, "per": form.per.data,
+                "questions": questions,
+                "closes_at": closes_at.replace(tzinfo=services.estate_zone()).isoformat() if closes_at else None})
         except AppError as error:
             _survey_error(form, error)
         else:

@@ -1,6 +1,7 @@
 """The front desk in Chromium at phone sizes: an owner files a repair with a photo, staff carry it to done, the
-owner rates it at the return visit and the dashboard figures change; a notice is acknowledged and the units
-not reached shrink; a survey is answered and charted; and every desk page fits 360 px in Chinese and English."""
+owner sends it back as not fixed, staff finish it, the owner rates it at the return visit and the dashboard
+figures change; a notice is acknowledged and the units not reached shrink; a survey is answered and charted;
+and every desk page fits 360 px in Chinese and English."""
 
 import io
 import re
@@ -90,13 +91,28 @@ def test_repair_with_photo_to_the_return_visit_and_the_figures(phones, live_serv
     expect(home.locator(".timeline li")).to_have_count(4)
     expect(home.locator(".timeline")).to_contain_text("李师傅")
     expect(home.locator(".timeline")).to_contain_text("已修复楼上防水层")
+    home.locator("#reopen-reason").fill("下雨后天花板又湿了。")
+    with home.expect_navigation():
+        home.locator("#not-fixed button[type=submit]").click()
+    expect(home.locator("#ticket")).to_have_attribute("data-status", "in_progress")
+    expect(home.locator("#reopened")).to_be_visible()
+    assert_fits(home, PHONE["width"])
+
+    office.goto(ticket_path)
+    expect(office.locator(".timeline li[data-action=reopened]")).to_contain_text("下雨后天花板又湿了")
+    office.locator("#note-note").fill("重做了外墙防水。")
+    with office.expect_navigation():
+        office.locator("#progress button[value=done]").click()
+    expect(office.locator("#ticket")).to_have_attribute("data-status", "done")
+
+    home.goto(ticket_path)
     home.locator("#return-visit input[value='5']").check()
     home.locator("#confirm-comment").fill("修得很好，谢谢师傅。")
     with home.expect_navigation():
         home.locator("#return-visit button[type=submit]").click()
     expect(home.locator("#ticket")).to_have_attribute("data-status", "confirmed")
     expect(home.locator(".rating")).to_have_attribute("data-rating", "5")
-    expect(home.locator(".timeline li")).to_have_count(5)
+    expect(home.locator(".timeline li")).to_have_count(7)
 
     office.goto("/desk/figures")
     expect(satisfaction).to_have_attribute("data-rate", "100.0")
@@ -173,18 +189,24 @@ def busy_desk(app, owner, resident, staff, committee_member):
     repair = desk.file_ticket(owner, "repair", {"category": "common_facilities", "common_area": LONG[:120],
                                                 "description": LONG})
     desk.accept(staff, "repair", repair.id, {"department": "engineering", "worker": "维" * 60})
+    done = desk.file_ticket(owner, "repair", {"category": "lift", "common_area": "1号楼电梯", "description": LONG})
+    for step, data in ((desk.accept, {"department": "engineering", "worker": "电梯维保王工"}), (desk.start, {}),
+                       (desk.finish, {"note": LONG})):
+        step(staff, "repair", done.id, data)
     complaint = desk.file_ticket(owner, "complaint", {"description": "Noise" * 80, "public": True})
     survey = desk.create_survey(staff, {"title": "满意度" * 30, "per": "user", "questions": [
         {"kind": "multiple", "text": LONG[:200], "options": [LONG[:100], "是", "否"]},
         {"kind": "text", "text": "建议", "required": False}]})
     desk.answer(owner, survey.id, {"answers": {str(survey.questions[0].id): [0, 1],
                                                str(survey.questions[1].id): "x" * 300}})
-    return {"notice": notice.id, "repair": repair.id, "complaint": complaint.id, "survey": survey.id}
+    return {"notice": notice.id, "repair": repair.id, "done": done.id, "complaint": complaint.id,
+            "survey": survey.id}
 
 
 PAGES = [
     ("/desk/", "#desk-hub"), ("/desk/notices", ".notice-card"), ("/desk/notices/{notice}", "#notice"),
     ("/desk/repairs", ".ticket-card"), ("/desk/repairs/{repair}", "#timeline"), ("/desk/repairs/new", "#ticket-form"),
+    ("/desk/repairs/{done}", "#not-fixed"),
     ("/desk/complaints?scope=public", ".ticket-card"), ("/desk/complaints/{complaint}", "#timeline"),
     ("/desk/surveys", ".survey-card"), ("/desk/surveys/{survey}", "#survey"),
 ]

@@ -135,15 +135,6 @@ def _judge(actor, text: str):
     return rules.check(actor, "edit", text)
 
 
-def _cards(ids) -> dict[int, dict]:
-    ids = {i for i in ids if i}
-    if not ids:
-        return {}
-    users = db.session.scalars(select(User).where(User.id.in_(ids)).options(
-        selectinload(User.unit_links), selectinload(User.registration)))
-    return {u.id: accounts.serialize_public(u) for u in users}
-
-
 # ---- notices ------------------------------------------------------------------------------------
 
 def post_notice(actor, data: dict) -> Notice:
@@ -237,7 +228,7 @@ def notices(actor, *, category=None, q=None, before: int | None = None, limit: i
     if rows:
         receipts = {r.notice_id: r for r in db.session.scalars(select(NoticeReceipt).where(
             NoticeReceipt.user_id == actor.id, NoticeReceipt.notice_id.in_([n.id for n in rows])))}
-    cards = _cards(n.author_id for n in rows)
+    cards = accounts.public_cards(n.author_id for n in rows)
     items = [serialize_notice(n, cards[n.author_id], receipts.get(n.id), actor) for n in rows]
     return items, (rows[-1].id if len(rows) == limit else None)
 
@@ -263,7 +254,7 @@ def open_notice(actor, notice_id: int) -> dict:
     receipt = _receipt(actor, found)
     if receipt is None and in_audience(actor, found):
         receipt = _record_receipt(actor, found, acknowledged=False)
-    author = _cards([found.author_id])[found.author_id]
+    author = accounts.public_cards([found.author_id])[found.author_id]
     return serialize_notice(found, author, receipt, actor, full=True)
 
 
@@ -646,7 +637,7 @@ def ticket_page(actor, kind: str, ticket_id: int) -> dict:
                                      .where(TicketPhoto.ticket_id == found.id).order_by(Attachment.id)))
     data = serialize_ticket(found, actor, utcnow(), _identities(actor, [found]),
                             sum(e.action == "reopened" for e in events))
-    staff_cards = _cards(e.actor_id for e in events if e.actor_id != found.author_id)
+    staff_cards = accounts.public_cards(e.actor_id for e in events if e.actor_id != found.author_id)
     data["timeline"] = [{
         "at": iso(e.at), "action": e.action, "status": e.status, "department": e.department, "worker": e.worker,
         "note": e.note,

@@ -322,13 +322,13 @@ class Server:
 def prepare(url: str) -> list[str]:
     """Migrate, build a small estate, relax the pace rules; answer bearer tokens, the sender's first."""
     from flask_migrate import upgrade
+    from generate_estate import build_estate
 
     from community import create_app
     from community.accounts import services as accounts
     from community.accounts.models import User
     from community.extensions import db
     from community.rules import services as rules
-    from generate_estate import build_estate
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
                       "SECRET_KEY": os.environ["COMMUNITY_SECRET_KEY"]})

@@ -148,6 +148,45 @@ def test_interval_and_minute_cap(connect, owner):
     assert sock.emit("send", {"room": "lobby", "body": "太快了吗", "client_id": "r9"})["ok"] is False
 
 
+def test_a_message_costs_seven_statements_and_nothing_after_its_insert(connect, owner):
+    """Standing, sanctions, rules version, resend check, enforced policy, history, insert: a budget, like
+    Zulip's query counts, so that a lazy load or a reload after the commit shows up here."""
+    from sqlalchemy import event
+
+    sock = connect(owner)
+    assert sock.emit("send", {"room": "lobby", "body": "先说一句", "client_id": "s0"})["ok"] is True
+    statements = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        ack = sock.emit("send", {"room": "lobby", "body": "再说一句", "client_id": "s1"})
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert ack["ok"] is True
+    assert len(statements) == 7, statements
+    assert statements[-1].startswith("INSERT INTO messages")
+
+
+def test_policy_changed_by_another_process_applies_to_the_next_message(connect, owner):
+    """The compiled policy is cached per process: a change written straight to the database, as another
+    process would, must still be enforced on the next message."""
+    from sqlalchemy import update
+
+    from community.rules.models import RulesVersion
+
+    sock = connect(owner)
+    assert sock.emit("send", {"room": "lobby", "body": "团购群今晚开团", "client_id": "g1"})["ok"] is True
+    current = rules.current()
+    words = current.policy["words"] + [{"word": "团购群", "action": "block", "clause": "2.1"}]
+    with db.engine.begin() as conn:
+        conn.execute(update(RulesVersion).where(RulesVersion.version == current.version)
+                     .values(policy={**current.policy, "words": words}))
+    ack = sock.emit("send", {"room": "lobby", "body": "团购群明天继续", "client_id": "g2"})
+    assert ack["ok"] is False and ack["error"]["code"] == "rule_violation" and ack["error"]["clause"] == "2.1"
+
+
 def test_resend_is_idempotent(connect, owner, resident):
     listener = connect(resident)
     listener.emit("join", {"room": "lobby"})

@@ -85,7 +85,7 @@ def on_send(data=None):
 
     def work(user):
         message, _created = services.send(user, data.get("room"), data.get("body"), data.get("client_id"))
-        return {"id": message.id, "status": message.status}
+        return {"id": message["id"], "status": message["status"]}
     return _handle(work)
 
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts import services as accounts
 from ..accounts.models import User
@@ -72,9 +72,17 @@ def _readable(actor, slug) -> Room:
     return room
 
 
+# Built once: every event runs these, and building a statement costs about as much as running it.
+# A user comes with all an event reads about them (rules, rooms, their public card), in one statement.
+_USER = select(User).where(User.id == bindparam("id")).options(joinedload(User.registration),
+                                                                joinedload(User.unit_links))
+_BY_CLIENT_ID = select(Message).where(Message.author_id == bindparam("author"),
+                                      Message.client_id == bindparam("client_id"))
+
+
 def standing(user_id: int) -> User:
     """The user as the database says now: sockets re-check this on every event."""
-    user = db.session.get(User, user_id)
+    user = db.session.execute(_USER, {"id": user_id}).unique().scalar_one_or_none()
     if user is None:
         raise Denied(_("Please log in first."), code="unauthenticated", status=401)
     accounts.check_standing(user)
@@ -146,26 +154,25 @@ def join(actor, slug) -> tuple[Room, list[dict]]:
 
 # ---- sending ----------------------------------------------------------------------------------
 
-def send(actor, slug, body, client_id) -> tuple[Message, bool]:
-    """Store and broadcast a message; answers (message, created). A resend with the same client_id
-    answers the stored message and broadcasts nothing."""
+def send(actor, slug, body, client_id) -> tuple[dict, bool]:
+    """Store and broadcast a message; answers (the message serialised, created). A resend with the same
+    client_id answers the stored message and broadcasts nothing."""
     accounts.require_writer(actor)
     room = _readable(actor, slug)
     if not policy.can(actor, "chat.send", room):
         raise Denied(_("You may not write in this room."))
     if not isinstance(client_id, str) or not CLIENT_ID_RE.match(client_id):
         raise Invalid(_("Every message needs a client_id of up to 64 letters, digits or -_.:"), field="client_id")
-    existing = db.session.scalar(select(Message).where(Message.author_id == actor.id,
-                                                       Message.client_id == client_id))
+    existing = db.session.scalar(_BY_CLIENT_ID, {"author": actor.id, "client_id": client_id})
     if existing is not None:
-        return existing, False
+        return serialize(existing), False
     if not isinstance(body, str) or not body.strip():
         raise Invalid(_("Write something first."), field="body")
     if len(body) > BODY_MAX:
         raise Invalid(_("A message may have at most 2000 characters."), field="body")
     decision = rules.check(actor, "chat", body.strip())
     now = utcnow()
-    message = Message(room=room.slug, author_id=actor.id, client_id=client_id, body=decision.text,
+    message = Message(room=room.slug, author=actor, client_id=client_id, body=decision.text,
                       body_html=sanitize.escape_text(decision.text),
                       status="held" if decision.action == "hold" else "visible", created_at=now)
     db.session.add(message)
@@ -173,23 +180,26 @@ def send(actor, slug, body, client_id) -> tuple[Message, bool]:
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        return db.session.scalar(select(Message).where(Message.author_id == actor.id,
-                                                       Message.client_id == client_id)), False
+        return serialize(db.session.scalar(_BY_CLIENT_ID, {"author": actor.id, "client_id": client_id})), False
     if room.kind == "desk":
         _desk_activity(actor, room, now)
     if policy.is_staff(actor):
         audit.record(actor, "chat.sent", f"message:{message.id}", {"room": room.slug, "status": message.status})
+    payload = serialize(message)  # before the commit, which expires every loaded row
     db.session.commit()
-    broadcast(message)
-    return message, True
+    _emit(payload)
+    return payload, True
 
 
 def broadcast(message: Message) -> None:
-    payload = serialize(message)
-    if message.status == "visible":
-        socketio.emit("message", payload, to=message.room)
+    _emit(serialize(message))
+
+
+def _emit(payload: dict) -> None:
+    if payload["status"] == "visible":
+        socketio.emit("message", payload, to=payload["room"])
     else:
-        socketio.emit("message", payload, to=[f"user-{message.author_id}", STAFF_WATCH])
+        socketio.emit("message", payload, to=[f"user-{payload['author']['id']}", STAFF_WATCH])
 
 
 def remove(actor, message_id: int, reason=None) -> Message:

@@ -3,7 +3,8 @@
 Pages render what the services answer; static/js/chat.js then joins over Socket.IO and keeps the room live."""
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
-from flask_babel import gettext as _, ngettext
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ..accounts import services as accounts
 from ..accounts.forms import ActionForm

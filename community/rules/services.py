@@ -3,9 +3,11 @@
 import json
 import re
 from datetime import timedelta
+from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import Text, bindparam, cast, func, select
+from sqlalchemy.orm import aliased
 
 from ..core import policy
 from ..audit import services as audit
@@ -21,8 +23,15 @@ def current() -> RulesVersion | None:
         select(RulesVersion).where(RulesVersion.status == "adopted").order_by(RulesVersion.version.desc()).limit(1))
 
 
+# Built once: every post and chat message runs these, and building a statement costs about as much as
+# running it.
+_CURRENT_VERSION = select(func.max(RulesVersion.version)).where(RulesVersion.status == "adopted")
+_ENFORCED_POLICY = select(cast(RulesVersion.policy, Text)).where(RulesVersion.status == "adopted") \
+    .order_by(RulesVersion.version.desc()).limit(1)
+
+
 def current_version() -> int | None:
-    return db.session.scalar(select(func.max(RulesVersion.version)).where(RulesVersion.status == "adopted"))
+    return db.session.scalar(_CURRENT_VERSION)
 
 
 def get(version: int) -> RulesVersion:
@@ -62,13 +71,17 @@ _compiled: dict[str, "engine.Compiled"] = {}
 CHAT_REPEAT_WINDOW = timedelta(minutes=10)
 
 
-def compiled_policy(rules: RulesVersion) -> "engine.Compiled":
-    key = json.dumps(rules.policy, sort_keys=True, ensure_ascii=False)
-    found = _compiled.get(key)
+def enforced() -> "engine.Compiled | None":
+    """The adopted version's policy, compiled. Its stored text is read on every call, since staff tune the
+    policy in place (same version) and perhaps in another process; each distinct text is compiled once."""
+    stored = db.session.scalar(_ENFORCED_POLICY)
+    if stored is None:
+        return None
+    found = _compiled.get(stored)
     if found is None:
         if len(_compiled) > 8:
             _compiled.clear()
-        found = _compiled[key] = engine.compile_policy(rules.policy)
+        found = _compiled[stored] = engine.compile_policy(json.loads(stored))
     return found
 
 
@@ -83,11 +96,10 @@ def require_accepted(actor) -> None:
 def check(actor, where: str, text: str) -> engine.Decision:
     """Judge ``text`` that ``actor`` wants to publish in ``where`` (post, title, edit or chat).
     Raises RuleViolation for a refusal; answers the decision (allow, mask or hold) otherwise."""
-    rules = current()
-    if rules is None:
+    compiled = enforced()
+    if compiled is None:
         return engine.Decision("allow", None, None, text)
-    decision = engine.check(compiled_policy(rules), "chat" if where == "chat" else "post", text,
-                            _history(actor, where))
+    decision = engine.check(compiled, "chat" if where == "chat" else "post", text, _history(actor, where))
     if decision.action == "block":
         raise RuleViolation(refusal_message(decision), clause=decision.clause, reason=decision.reason,
                             **({"retry_after": decision.retry_after} if decision.retry_after else {}))
@@ -111,6 +123,20 @@ def refusal_message(decision: engine.Decision) -> str:
     return messages.get(decision.reason, _("This breaks clause %(clause)s of the rules.", clause=clause))
 
 
+@cache
+def _history_query(Item):
+    """An author's 20 latest items, each row also counting their items since ``minute_ago`` and ``day_ago``."""
+    earlier = aliased(Item)
+
+    def count_since(cutoff: str):
+        return select(func.count(earlier.id)).where(earlier.author_id == bindparam("author"),
+                                                    earlier.created_at >= bindparam(cutoff)).scalar_subquery()
+
+    return select(Item.created_at, Item.body, count_since("minute_ago").label("last_minute"),
+                  count_since("day_ago").label("today")) \
+        .where(Item.author_id == bindparam("author")).order_by(Item.id.desc()).limit(20)
+
+
 def _history(actor, where: str) -> engine.History:
     now = utcnow()
     joined = (actor.registration.decided_at if actor.registration and actor.registration.decided_at
@@ -121,19 +147,14 @@ def _history(actor, where: str) -> engine.History:
         from ..chat.models import Message as Item
     else:
         from ..boards.models import Post as Item
-    mine = Item.author_id == actor.id
-    recent = db.session.execute(
-        select(Item.created_at, Item.body).where(mine).order_by(Item.id.desc()).limit(20)).all()
+    recent = db.session.execute(_history_query(Item), {"author": actor.id, "minute_ago": now - timedelta(minutes=1),
+                                                        "day_ago": now - timedelta(days=1)}).all()
     # In chat, "好的" twice in an afternoon is conversation, not spam: compare with the last minutes only.
     repeats = [r.body for r in recent if where != "chat" or r.created_at >= now - CHAT_REPEAT_WINDOW]
-
-    def count_since(delta: timedelta) -> int:
-        return db.session.scalar(select(func.count(Item.id)).where(mine, Item.created_at >= now - delta))
-
     return engine.History(
         now=now, joined_at=joined, last_at=recent[0].created_at if recent else None,
-        count_last_minute=count_since(timedelta(minutes=1)) if recent else 0,
-        count_today=count_since(timedelta(days=1)) if recent else 0,
+        count_last_minute=recent[0].last_minute if recent else 0,
+        count_today=recent[0].today if recent else 0,
         recent_texts=tuple(repeats))
 
 

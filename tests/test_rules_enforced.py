@@ -161,3 +161,27 @@ def test_staff_edit_words_audited(api, staff, admin, owner, quiet):
     assert entry["detail"]["words_added"] == ["团购群"]
     assert api.patch("/rules/policy", user=owner, json={"words": []}).status_code == 403
     assert api.patch("/rules/policy", user=staff, json={"text": "x"}).status_code == 400
+
+
+def test_adoption_may_cite_only_a_vote_that_passed(api, admin, committee_member):
+    from tests.fixtures.people import ROSTER
+    from tests.test_votes import opened, paper
+
+    def vote(choice: str) -> int:
+        vote_id = opened(api, committee_member, matter=2, title="修订交互规则")
+        for unit in ROSTER:
+            assert paper(api, committee_member, vote_id, unit["code"], choice).status_code == 201
+        return vote_id
+
+    carried, refused, still_open = vote("yes"), vote("no"), opened(api, committee_member, matter=2)
+    for vote_id in (carried, refused):
+        assert api.post(f"/votes/{vote_id}/close", user=committee_member).status_code == 200
+    current = rules.current()
+    version = api.post("/rules", user=admin, json={"text": "第二版", "clauses": current.clauses,
+                                                   "policy": current.policy}).get_json()["version"]
+    for cited in (refused, still_open, 987654, "1", True):
+        r = api.post(f"/rules/{version}/adopt", user=admin, json={"vote_id": cited})
+        assert r.status_code == 400 and error_of(r)["field"] == "vote_id", cited
+    assert rules.current_version() == current.version
+    assert api.post(f"/rules/{version}/adopt", user=admin, json={"vote_id": carried}).status_code == 200
+    assert rules.current().vote_id == carried

@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 from sqlalchemy import Text, bindparam, cast, func, select
 from sqlalchemy.orm import aliased
 
-from ..core import policy
 from ..audit import services as audit
-from ..core.errors import Conflict, Invalid, NotFound, RuleViolation, RulesNotAccepted
+from ..core import policy
+from ..core.errors import Conflict, Invalid, NotFound, RulesNotAccepted, RuleViolation
 from ..core.timeutil import utcnow
 from ..extensions import db
 from . import engine
@@ -235,14 +235,28 @@ def adopt(actor, version: int, vote_id=None) -> RulesVersion:
     found = get(version)
     if found.status != "draft":
         raise Conflict(_("Only a draft can be adopted."))
-    if vote_id is not None and (not isinstance(vote_id, int) or isinstance(vote_id, bool)):
-        raise Invalid(_("Give the id of the vote that carried it."), field="vote_id")
+    if vote_id is not None:
+        _require_carried(actor, vote_id)
     for previous in db.session.scalars(select(RulesVersion).where(RulesVersion.status == "adopted")):
         previous.status = "superseded"
     found.status, found.adopted_at, found.adopted_by_id, found.vote_id = "adopted", utcnow(), actor.id, vote_id
     audit.record(actor, "rules.adopted", f"rules:{version}", {"vote_id": vote_id})
     db.session.commit()
     return found
+
+
+def _require_carried(actor, vote_id) -> None:
+    """A cited vote must exist and have passed: the rules then say they were adopted by the owners."""
+    from ..votes import services as votes
+
+    if not isinstance(vote_id, int) or isinstance(vote_id, bool) or not 0 < vote_id < 2**31:
+        raise Invalid(_("Give the id of the vote that carried it."), field="vote_id")
+    try:
+        vote = votes.get(actor, vote_id)
+    except NotFound:
+        raise Invalid(_("No such vote."), field="vote_id") from None
+    if vote.status != "closed" or not vote.passed:
+        raise Invalid(_("The vote cited has not passed."), field="vote_id")
 
 
 def edit_policy(actor, changes) -> RulesVersion:

@@ -45,11 +45,12 @@ class Thread(db.Model):
 class Post(db.Model):
     """The opening text of a thread, or a reply; ``parent_id`` is the post it answers, if any."""
     __tablename__ = "posts"
-    __table_args__ = (Index("ix_posts_thread_id_id", "thread_id", "id"),)
+    __table_args__ = (Index("ix_posts_thread_id_id", "thread_id", "id"),
+                      Index("ix_posts_author_created", "author_id", "created_at"))
     id: Mapped[int] = mapped_column(primary_key=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id"))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id"))
-    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     opening: Mapped[bool] = mapped_column(default=False)
     body: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)

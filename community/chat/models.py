@@ -12,10 +12,11 @@ class Message(db.Model):
     """A chat message, stored before it is broadcast; ``client_id`` makes a resend harmless."""
     __tablename__ = "messages"
     __table_args__ = (Index("ix_messages_room_id", "room", "id"),
+                      Index("ix_messages_author_created", "author_id", "created_at"),
                       UniqueConstraint("author_id", "client_id", name="uq_messages_author_client"))
     id: Mapped[int] = mapped_column(primary_key=True)
     room: Mapped[str] = mapped_column(String(32))
-    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     client_id: Mapped[str] = mapped_column(String(64))
     body: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)

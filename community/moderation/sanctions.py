@@ -4,7 +4,7 @@ Expiry needs no job: a sanction is in force while ``ends_at`` is in the future a
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 
 from ..core.timeutil import iso, utcnow
 from ..extensions import db
@@ -13,11 +13,16 @@ from .models import Sanction
 DEFAULT_LADDER_HOURS = (24, 72, 168, 720)
 
 
+# Built once: every chat message and post asks it. A sanction without an end (a blacklisting) outranks any
+# with one, on both databases (their default places for NULL differ).
+_IN_FORCE = select(Sanction).where(
+    Sanction.user_id == bindparam("user_id"), Sanction.kind == bindparam("kind"), Sanction.lifted_at.is_(None),
+    or_(Sanction.ends_at.is_(None), Sanction.ends_at > bindparam("now"))
+).order_by(Sanction.ends_at.desc().nulls_first()).limit(1)
+
+
 def in_force(user_id: int, kind: str) -> Sanction | None:
-    now = utcnow()
-    return db.session.scalar(select(Sanction).where(
-        Sanction.user_id == user_id, Sanction.kind == kind, Sanction.lifted_at.is_(None),
-        or_(Sanction.ends_at.is_(None), Sanction.ends_at > now)).order_by(Sanction.ends_at.desc()).limit(1))
+    return db.session.scalar(_IN_FORCE, {"user_id": user_id, "kind": kind, "now": utcnow()})
 
 
 def facts(sanction: Sanction) -> dict:

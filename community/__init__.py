@@ -7,11 +7,12 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from . import config as settings
 from .core.errors import AppError
-from .core.http import API_BLUEPRINTS, error_response, http_error_response, is_api_request
+from .core.http import API_BLUEPRINTS, IdConverter, JSONProvider, error_response, http_error_response, is_api_request
 from .core.web import local_time
 from .extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
 
@@ -31,6 +32,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(settings.from_environment(Path(app.instance_path)))
     if config:
         app.config.update(config)
+    app.json = JSONProvider(app)
+    app.url_map.converters["int"] = IdConverter
 
     # Socket handlers must be declared before the first init_app so that every app gets them.
     from .chat import events  # noqa: F401
@@ -162,6 +165,18 @@ def _register_errors(app: Flask) -> None:
         if "Retry-After" in api_response.headers:
             page.headers["Retry-After"] = api_response.headers["Retry-After"]
         return page
+
+    @app.errorhandler(DataError)
+    @app.errorhandler(OverflowError)
+    def unstorable(error: Exception):
+        # A value from the request that the database cannot hold (an id past its integer range) and that no
+        # check caught: the request is at fault, not the server. Logged, so that the missing check gets written.
+        app.logger.warning("value the database cannot hold: %s", error)
+        db.session.rollback()
+        message = _("The request could not be understood.")
+        if is_api_request():
+            return error_response(AppError(message, field="body"))
+        return render_template("error.html", message=message, status=400), 400
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

@@ -87,7 +87,8 @@ def test_committee_appointment_rules(api, admin, owner, resident, pending):
     assert api.post("/committee/members", user=admin, json={"user_id": resident.id}).status_code == 400
     assert api.post("/committee/members", user=admin, json={"user_id": pending.id}).status_code == 400
     assert api.post("/committee/members", user=admin, json={"user_id": 9999}).status_code == 404
-    assert api.post("/committee/members", user=admin, json={"user_id": "1"}).status_code == 404
+    r = api.post("/committee/members", user=admin, json={"user_id": "1"})
+    assert r.status_code == 400 and error_of(r)["field"] == "user_id"
     assert api.delete(f"/committee/members/{owner.id}", user=admin).status_code == 204
     assert api.delete(f"/committee/members/{owner.id}", user=admin).status_code == 404
 

@@ -282,3 +282,27 @@ def test_a_reply_in_a_hidden_thread_cannot_be_edited(api, staff, resident, threa
     assert act(api, staff, action="hide", target=f"thread:{thread_id}", clause="2.4", reason="不实信息").status_code == 201
     response = api.patch(f"/posts/{reply['id']}", user=resident, json={"body": "改一下"})
     assert response.status_code == 404 and error_of(response)["code"] == "not_found"
+
+
+def test_dismissing_reports_keeps_the_content_and_clears_the_queue(api, staff, resident, vendor, committee_member,
+                                                                   thread_id):
+    """Reports on content that breaks no rule are dismissed: nothing changes on the content, the reports close,
+    the item leaves the queue, and the decision is logged and audited like any other."""
+    for user in (resident, vendor):
+        assert api.post("/reports", user=user, json={"target": f"thread:{thread_id}", "clause": "2.4"}).status_code \
+            == 201
+    assert act(api, committee_member, action="dismiss", target=f"thread:{thread_id}").status_code == 403
+    r = act(api, staff, action="dismiss", target=f"thread:{thread_id}", reason="内容属实，未违反规则")
+    assert r.status_code == 201 and r.get_json()["sanction_id"] is None
+    assert not [i for i in api.get("/moderation/queue", user=staff).get_json()["items"]
+                if i["target"] == f"thread:{thread_id}"]
+    assert api.get(f"/threads/{thread_id}", user=resident).status_code == 200
+    again = act(api, staff, action="dismiss", target=f"thread:{thread_id}")
+    assert again.status_code == 409, "nothing left to dismiss"
+    entries = api.get("/audit", user=committee_member).get_json()["items"]
+    assert any(e["action"] == "moderation.dismiss" and e["target"] == f"thread:{thread_id}" for e in entries)
+    # A new report after a dismissal opens the item again.
+    assert api.post("/reports", user=committee_member, json={"target": f"thread:{thread_id}", "clause": "2.2"}) \
+        .status_code == 201
+    assert [i for i in api.get("/moderation/queue", user=staff).get_json()["items"]
+            if i["target"] == f"thread:{thread_id}"]

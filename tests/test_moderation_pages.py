@@ -375,3 +375,17 @@ def test_expired_mute_reads_as_ended(client, owner, muted):
     with frozen(utcnow() + timedelta(hours=73)):
         html = page(sign_in(client, owner).get("/standing"))
     assert "In good standing" in html and "Ended" in html
+
+
+def test_reports_on_acceptable_content_are_dismissed_from_the_page(client, staff, resident, thread):
+    moderation.report(resident, f"thread:{thread.id}", "2.4", "我觉得是谣言")
+    html = page(sign_in(client, staff).get("/staff/moderation"))
+    item = html.split(f'data-target="thread:{thread.id}"')[1].split("</article>")[0]
+    assert 'value="dismiss"' in item
+    assert decide(client, f"thread:{thread.id}", action="dismiss", sanction="", clause="",
+                  reason="经核实内容属实").status_code == 302
+    assert f'data-target="thread:{thread.id}"' not in page(client.get("/staff/moderation"))
+    assert db.session.scalar(select(func.count(ModerationAction.id)).where(
+        ModerationAction.action == "dismiss", ModerationAction.target == f"thread:{thread.id}")) == 1
+    db.session.refresh(thread)
+    assert thread.status == "visible"

@@ -1,9 +1,8 @@
 from flask import g, jsonify
 from flask_babel import gettext as _
 
-from ..core import policy
 from ..core.errors import AppError, Unauthenticated
-from ..core.http import actor, api_blueprint, bearer_token, json_body, page, page_args
+from ..core.http import actor, api_blueprint, bearer_token, json_body, page, page_args, requires
 from . import services
 from .limits import login_throttle
 
@@ -76,14 +75,14 @@ def approve(registration_id: int):
 
 
 @bp.post("/registrations/<int:registration_id>/reject")
+@requires("registration.decide")
 def reject(registration_id: int):
-    data = json_body()
-    policy.require(actor(), "registration.decide")
-    reg = services.reject(actor(), registration_id, data.get("reason"))
+    reg = services.reject(actor(), registration_id, json_body().get("reason"))
     return jsonify(services.serialize_registration(reg, actor()))
 
 
 @bp.post("/staff")
+@requires("staff.create")
 def create_staff():
     user = services.create_staff(actor(), json_body())
     return jsonify(services.serialize_user(user, actor())), 201
@@ -102,6 +101,7 @@ def committee():
 
 
 @bp.post("/committee/members")
+@requires("committee.manage")
 def appoint():
     data = json_body()
     user = services.set_committee(actor(), data.get("user_id"), True)

@@ -12,7 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit import services as audit
 from ..core import identity, policy
-from ..core.errors import Conflict, Denied, Invalid, InvalidCredentials, NotFound, RulesNotAccepted
+from ..core.errors import Conflict, Denied, Invalid, InvalidCredentials, NotFound, RulesNotAccepted, is_id
 from ..core.policy import SYSTEM_CHANNELS
 from ..core.timeutil import iso, utcnow
 from ..estate.models import Building, Owner, Unit
@@ -68,7 +68,7 @@ def _id_number(data: dict) -> str:
 def _rules_version(data: dict) -> int:
     raw = data.get("accepted_rules_version")
     version = raw if isinstance(raw, int) and not isinstance(raw, bool) else (
-        int(raw) if isinstance(raw, str) and raw.strip().isdigit() else None)
+        int(raw) if isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit() else None)
     if version is None or version != rules.current_version():
         raise RulesNotAccepted(_("Please read and accept the current interaction rules."),
                                field="accepted_rules_version", status=400,
@@ -350,6 +350,8 @@ def change_password(actor: User, old, new) -> None:
     _password(new, "new_password")
     actor.password_hash = hash_password(new)
     revoke_all_tokens(actor)
+    if policy.is_staff(actor):
+        audit.record(actor, "account.password_changed", f"user:{actor.id}", {})
     db.session.commit()
 
 
@@ -373,7 +375,7 @@ def create_staff(actor, data: dict, *, via: str = "api") -> User:
     phone = _phone(data)
     password = _password(data.get("password"))
     role = data.get("role", "staff")
-    if role not in {"staff", "admin"}:
+    if role not in ("staff", "admin"):
         raise Invalid(_("Role must be staff or admin."), field="role")
     if db.session.scalar(select(User.id).where(User.phone == phone)) is not None:
         raise Conflict(_("This phone number is already registered."), field="phone")
@@ -389,7 +391,9 @@ def create_staff(actor, data: dict, *, via: str = "api") -> User:
 
 def set_committee(actor, user_id, member: bool) -> User:
     policy.require(actor, "committee.manage")
-    user = db.session.get(User, user_id) if isinstance(user_id, int) and not isinstance(user_id, bool) else None
+    if isinstance(user_id, bool) or not isinstance(user_id, int):
+        raise Invalid(_("Expected a whole number."), field="user_id")
+    user = db.session.get(User, user_id) if is_id(user_id) else None
     if user is None:
         raise NotFound(_("No such user."))
     if member and (user.role != "owner" or user.status != "approved"):
@@ -470,7 +474,8 @@ def serialize_me(user: User) -> dict:
         "role": user.role, "relation": user.registration.relation if user.registration else None,
         "unit": unit.code if unit else None, "units": [u.code for u in user.units],
         "building": user.building_code, "committee": user.committee, "status": user.status,
-        "muted_until": iso(user.muted_until), "accepted_rules_version": user.accepted_rules_version,
+        "muted_until": iso(user.muted_until) if user.muted_until and user.muted_until > utcnow() else None,
+        "accepted_rules_version": user.accepted_rules_version,
     }
 
 

@@ -2,6 +2,8 @@
 
 from flask import Blueprint, jsonify
 
+from ..moderation.services import ACTIONS as MODERATION_ACTIONS
+
 bp = Blueprint("openapi", __name__)
 
 ERROR = {"$ref": "#/components/schemas/Error"}
@@ -37,7 +39,8 @@ def _path_str(name: str) -> dict:
 
 PAGING = [{"name": "after", "in": "query", "schema": {"type": "integer"}},
           {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}}]
-LIST = _obj(items={"type": "array", "items": {"type": "object"}}, next={"type": ["integer", "null"]})
+LIST = _obj(items={"type": "array", "items": {"type": "object"}}, next={"type": ["integer", "string", "null"]})
+BEFORE = [{"name": "before", "in": "query", "schema": {"type": "integer"}}, PAGING[1]]
 UNIT_IN = _obj(code="string", building="string", area={"type": "string", "example": "89.50"},
                developer_held="boolean",
                owners={"type": "array", "items": _obj(name="string", id_number="string")})
@@ -264,7 +267,8 @@ DESK_PATHS = {
 
 def spec() -> dict:
     paths = {
-        "/auth/register": {"post": _op("Apply for an account", tag="accounts", auth=False, ok=201, errors=(400, 403, 409),
+        "/auth/register": {"post": _op("Apply for an account", tag="accounts", auth=False, ok=201,
+                                       errors=(400, 403, 409),
                                        body=_obj(real_name="string", phone="string", password="string",
                                                  id_number="string", unit="string",
                                                  relation={"enum": ["owner", "family", "tenant", "vendor"]},
@@ -316,8 +320,9 @@ def spec() -> dict:
                                        tag="rules", errors=(400,), body={"type": "object"})},
         "/boards": {"get": _op("Boards and whether the caller may start threads", tag="boards", result=LIST)},
         "/boards/{slug}/threads": {
-            "get": _op("Threads, pinned first, then by last activity", tag="boards", result=LIST, errors=(404,),
-                       params=[_path_str("slug"), {"name": "before", "in": "query", "schema": {"type": "string"}}]),
+            "get": _op("Threads, pinned first, then by last activity", tag="boards", result=LIST, errors=(400, 404),
+                       params=[_path_str("slug"), {"name": "before", "in": "query", "schema": {"type": "string"}},
+                               PAGING[1]]),
             "post": _op("Start a thread (Markdown body)", tag="boards", ok=201, errors=(400, 404, 422),
                         params=[_path_str("slug")],
                         body=_obj(title="string", body="string", attachments={"type": "array"}),
@@ -334,12 +339,14 @@ def spec() -> dict:
                                              result=LIST, errors=(404,), params=[_path_id("id")])},
         "/attachments": {"post": _op("Upload an image (JPEG, PNG, WebP; 5 MB; metadata removed)", tag="boards",
                                      ok=201, errors=(400, 413))},
-        "/notifications": {"get": _op("Replies and mentions, newest first", tag="boards", result=LIST)},
+        "/notifications": {"get": _op("Replies and mentions, newest first", tag="boards", result=LIST,
+                                      errors=(400,), params=BEFORE)},
         "/notifications/read": {"post": _op("Mark notifications read (all, or the given ids)", tag="boards",
-                                            body=_obj(ids={"type": "array"}))},
-        "/search": {"get": _op("Search titles and posts", tag="boards", result=LIST, errors=(400,),
+                                            errors=(400,), body=_obj(ids={"type": "array"}))},
+        "/search": {"get": _op("Search titles and posts; next is the after of the following page", tag="boards",
+                               result=LIST, errors=(400,),
                                params=[{"name": "q", "in": "query", "required": True,
-                                        "schema": {"type": "string"}}])},
+                                        "schema": {"type": "string", "maxLength": 100}}, PAGING[0], PAGING[1]])},
         "/reports": {"post": _op("Report a thread, post, message or user", tag="moderation", ok=201,
                                  errors=(400, 404, 409),
                                  body=_obj(target="string", clause="string", note="string"))},
@@ -366,14 +373,17 @@ def spec() -> dict:
                                                    errors=(404,), params=[_path_id("user_id")])},
         "/moderation/queue": {"get": _op("Open reports grouped by target, held and auto-hidden content",
                                          tag="moderation", result=LIST)},
-        "/moderation/queue/claim": {"post": _op("Claim a queue item", tag="moderation", errors=(400, 409),
+        "/moderation/queue/claim": {"post": _op("Claim a queue item", tag="moderation", errors=(400, 404, 409),
                                                 body=_obj(target="string"))},
-        "/moderation/actions": {"post": _op("Act on content or a person", tag="moderation", ok=201,
+        "/moderation/actions": {"post": _op("Act on content or a person; dismiss closes the open reports on a "
+                                            "target and leaves it as it is", tag="moderation", ok=201,
                                             errors=(400, 404, 409),
-                                            body=_obj(action="string", target="string", clause="string",
+                                            body=_obj(action={"enum": sorted(MODERATION_ACTIONS)}, target="string",
+                                                      clause="string",
                                                       reason="string", hours="integer", reentry="string"),
                                             result=_obj(id="integer", sanction_id="integer"))},
-        "/moderation/log": {"get": _op("Moderation actions with snapshots", tag="moderation", result=LIST)},
+        "/moderation/log": {"get": _op("Moderation actions with snapshots, newest first", tag="moderation",
+                                       result=LIST, errors=(400,), params=BEFORE)},
         "/moderation/hidden": {"get": _op("Hidden content, who hid it and why", tag="moderation", result=LIST)},
         "/moderation/figures": {"get": _op("Monthly moderation figures", tag="moderation")},
         "/moderation/users/{id}/suggestion": {"get": _op("Next step on the escalation ladder", tag="moderation",
@@ -384,8 +394,8 @@ def spec() -> dict:
                         params=[_path_id("id")], body=_obj(text="string"))},
         "/appeals": {
             "get": _op("Appeals (staff, committee)", tag="moderation", result=LIST),
-            "post": _op("Appeal a sanction with phone and password", tag="moderation", auth=False, ok=201,
-                        errors=(400, 401, 404, 409),
+            "post": _op("Appeal a sanction with phone and password (failures count as failed logins)",
+                        tag="moderation", auth=False, ok=201, errors=(400, 401, 404, 409, 429),
                         body=_obj(phone="string", password="string", sanction_id="integer", text="string"))},
         "/appeals/{id}/decide": {"post": _op("Decide an appeal", tag="moderation", errors=(400, 404, 409),
                                              params=[_path_id("id")], body=_obj(outcome="string", reason="string"))},

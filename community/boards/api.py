@@ -52,17 +52,15 @@ def revisions(post_id: int):
 
 @bp.get("/notifications")
 def notifications():
-    items = services.notifications(actor(), before=int_arg("before"), limit=int_arg("limit", 50, minimum=1,
-                                                                                     maximum=200))
     limit = int_arg("limit", 50, minimum=1, maximum=200)
+    items = services.notifications(actor(), before=int_arg("before"), limit=limit)
     return jsonify({"items": items, "next": items[-1]["id"] if items and len(items) == limit else None,
                     "unread": services.unread_count(actor())})
 
 
 @bp.post("/notifications/read")
 def read_notifications():
-    data = request.get_json(silent=True) or {}
-    ids = data.get("ids") if isinstance(data, dict) else None
+    ids = json_body().get("ids") if request.get_data() else None  # no body at all: mark every one read
     return jsonify({"marked": services.mark_notifications_read(actor(), ids)})
 
 
@@ -75,7 +73,7 @@ def upload():
 
 @bp.get("/search")
 def search_results():
-    limit = int_arg("limit", 20, minimum=1, maximum=100)
+    limit = int_arg("limit", 50, minimum=1, maximum=200)
     offset = int_arg("after", 0, maximum=search.OFFSET_MAX)
     items = search.search(actor(), request.args.get("q"), limit=limit + 1, offset=offset)
     return jsonify({"items": items[:limit], "next": str(offset + limit) if len(items) > limit else None})

@@ -11,7 +11,7 @@ from ..accounts import services as accounts
 from ..accounts.models import User
 from ..audit import services as audit
 from ..core import policy, sanitize
-from ..core.errors import Denied, Invalid, NotFound
+from ..core.errors import Denied, Invalid, NotFound, is_id
 from ..core.timeutil import iso, utcnow
 from ..extensions import db
 from ..rules import services as rules
@@ -94,6 +94,8 @@ def _thread_cursor(value: str) -> tuple[bool, datetime, int]:
         pinned, at, last_id = value.split(":", 1)[0], *value.split(":", 1)[1].rsplit(":", 1)
         if pinned not in ("0", "1"):
             raise ValueError(pinned)
+        if not is_id(int(last_id)):
+            raise ValueError(last_id)
         return pinned == "1", datetime.fromisoformat(at), int(last_id)
     except (ValueError, IndexError, TypeError):
         raise Invalid(_("This cursor is not valid."), field="before") from None
@@ -189,7 +191,7 @@ def reply(actor, thread_id: int, body, parent_id=None, attachment_ids=None) -> P
     if parent_id is not None:
         if not isinstance(parent_id, int) or isinstance(parent_id, bool):
             raise Invalid(_("Reply to a post of this thread."), field="parent_id")
-        parent = db.session.get(Post, parent_id)
+        parent = db.session.get(Post, parent_id) if is_id(parent_id) else None
         if parent is None or parent.thread_id != found.id or not policy.can(actor, "content.view", parent):
             raise Invalid(_("Reply to a post of this thread."), field="parent_id")
     body = _clean_text(body, "body", BODY_MAX)
@@ -280,7 +282,7 @@ def _attach(actor, body: str, attachment_ids) -> str:
     """Images uploaded beforehand are appended to the Markdown unless the body already shows them."""
     if attachment_ids is None:
         return body
-    if not isinstance(attachment_ids, list) or not all(isinstance(i, int) for i in attachment_ids) \
+    if not isinstance(attachment_ids, list) or not all(is_id(i) for i in attachment_ids) \
             or len(attachment_ids) > 9:
         raise Invalid(_("Give up to nine attachment ids."), field="attachments")
     found = {a.id: a for a in db.session.scalars(select(Attachment).where(
@@ -318,9 +320,10 @@ def mark_notifications_read(actor, ids=None) -> int:
     policy.require(actor, "users.read")
     query = update(Notification).where(Notification.user_id == actor.id, Notification.read_at.is_(None))
     if ids is not None:
-        if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
+        if not isinstance(ids, list) or len(ids) > 1000 \
+                or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
             raise Invalid(_("Give a list of notification ids."), field="ids")
-        query = query.where(Notification.id.in_(ids))
+        query = query.where(Notification.id.in_([i for i in ids if is_id(i)]))
     count = db.session.execute(query.values(read_at=utcnow())).rowcount
     db.session.commit()
     return count

@@ -1,5 +1,12 @@
 """Plain exceptions raised by services; views map them to HTTP, socket handlers to acknowledgements."""
 
+ID_MAX = 2**31 - 1  # ids are INTEGER columns (32 bits in PostgreSQL): a larger number names nothing
+
+
+def is_id(value) -> bool:
+    """Whether a JSON value can name a row: a whole number (not a boolean) in the databases' range."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= ID_MAX
+
 
 class AppError(Exception):
     status = 400

@@ -1,15 +1,25 @@
 """Shared plumbing of the JSON API: who is calling, JSON bodies, paging and the error object."""
 
+from functools import wraps
+
 from flask import Blueprint, g, jsonify, request
+from flask.json.provider import DefaultJSONProvider
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from ..extensions import csrf
-from .errors import AppError, Invalid
+from . import policy
+from .errors import ID_MAX, AppError, Invalid, Unauthenticated
 
 API_PREFIX = "/api/v1"
 API_BLUEPRINTS: list[Blueprint] = []
+
+# The endpoints that answer callers who are not logged in. Every other one asks for a login before it looks at
+# the request, so that an anonymous caller gets 401 whatever body they sent.
+PUBLIC_ENDPOINTS = frozenset({"accounts_api.register", "accounts_api.token", "moderation_api.appeal",
+                              "rules_api.current", "rules_api.version"})
 
 
 def api_blueprint(name: str) -> Blueprint:
@@ -31,15 +41,72 @@ def bearer_token() -> str | None:
 def _resolve_actor() -> None:
     from ..accounts.services import user_for_token
 
+    _refuse_nul()
     token = bearer_token()
     if token is not None:
         g.actor = user_for_token(token)
         g.via_token = True
-        return
-    g.via_token = False
-    g.actor = current_user if current_user.is_authenticated else None
-    if g.actor is not None and request.method not in {"GET", "HEAD", "OPTIONS"}:
-        csrf.protect()
+    else:
+        g.via_token = False
+        g.actor = current_user if current_user.is_authenticated else None
+        if g.actor is not None and request.method not in {"GET", "HEAD", "OPTIONS"}:
+            csrf.protect()
+    if g.actor is None and request.endpoint not in PUBLIC_ENDPOINTS:
+        raise Unauthenticated(_("Please log in first."))
+
+
+def _refuse_nul() -> None:
+    """PostgreSQL text cannot hold NUL, and no honest input has one: refuse it before it reaches a query."""
+    named = [*request.args.items(multi=True), *(request.view_args or {}).items()]
+    data = request.get_json(silent=True) if request.is_json else None
+    named += data.items() if isinstance(data, dict) else [("body", data)]
+    for name, value in named:
+        if _has_nul(name) or _has_nul(value):
+            raise Invalid(_("The request could not be understood."), field=str(name).replace("\x00", ""))
+
+
+def _has_nul(value) -> bool:
+    stack = [value]  # not recursive: a JSON body may nest as deep as the parser allows
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def requires(action: str):
+    """Check that the caller may take ``action`` before the view reads the body: whoever may not write is told
+    so whatever they sent. The service checks again, against the target."""
+    def decorate(view):
+        @wraps(view)
+        def checked(*args, **kwargs):
+            policy.require(actor(), action)
+            return view(*args, **kwargs)
+        return checked
+    return decorate
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in a route: a number larger than any row id matches nothing (404) instead of reaching a
+    query the database cannot run."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", ID_MAX)
+        super().__init__(map, *args, **kwargs)
+
+
+class JSONProvider(DefaultJSONProvider):
+    def loads(self, s, **kwargs):
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:  # nested past the parser's depth: as unreadable as unbalanced brackets
+            raise ValueError("JSON nested too deeply") from None
 
 
 def actor():
@@ -55,7 +122,7 @@ def json_body() -> dict:
     return data
 
 
-def int_arg(name: str, default: int | None = None, *, minimum: int = 0, maximum: int | None = None) -> int | None:
+def int_arg(name: str, default: int | None = None, *, minimum: int = 0, maximum: int = ID_MAX) -> int | None:
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
@@ -63,7 +130,7 @@ def int_arg(name: str, default: int | None = None, *, minimum: int = 0, maximum:
         value = int(raw)
     except ValueError:
         raise Invalid(_("Expected a whole number."), field=name) from None
-    if value < minimum or (maximum is not None and value > maximum):
+    if not minimum <= value <= maximum:
         raise Invalid(_("The number is out of range."), field=name)
     return value
 

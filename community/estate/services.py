@@ -12,13 +12,14 @@ from sqlalchemy import select
 
 from ..audit import services as audit
 from ..core import identity, policy
-from ..core.policy import SYSTEM_CHANNELS
 from ..core.errors import Invalid
+from ..core.policy import SYSTEM_CHANNELS
 from ..core.timeutil import utcnow
 from ..extensions import db
 from .models import Building, Owner, Unit
 
-CODE_RE = re.compile(r"^[0-9A-Za-z]{1,8}(-[0-9A-Za-z]{1,8}){0,3}$")
+CODE_RE = re.compile(r"[0-9A-Za-z]{1,8}(-[0-9A-Za-z]{1,8}){0,3}")
+UNIT_CODE_MAX, BUILDING_CODE_MAX = 32, 16  # their columns' lengths
 MAX_UNITS_PER_IMPORT = 20000
 CSV_COLUMNS = ("code", "building", "area", "developer_held", "owner_name", "owner_id_number")
 
@@ -33,7 +34,8 @@ def parse_area(raw, field: str) -> int:
         value = Decimal(text) if text else None
     except InvalidOperation:
         value = None
-    if value is None or not value.is_finite() or value <= 0 or value >= 100000 or value != value.quantize(Decimal("0.01")):
+    if value is None or not value.is_finite() or value <= 0 or value >= 100000 \
+            or value != value.quantize(Decimal("0.01")):
         raise Invalid(_("Area must be a positive number of square metres with at most two decimals."), field=field)
     return int(value * 100)
 
@@ -71,13 +73,14 @@ def parse_units(payload, secret: str) -> list[UnitRow]:
         if not isinstance(item, dict):
             raise Invalid(_("Each unit must be an object."), field=where)
         code = item.get("code")
-        if not isinstance(code, str) or not CODE_RE.match(code.strip()):
+        if not isinstance(code, str) or not CODE_RE.fullmatch(code.strip()) or len(code.strip()) > UNIT_CODE_MAX:
             raise Invalid(_("Unit code must look like 3-2-1201."), field=f"{where}.code")
         code = code.strip()
         building = item.get("building")
         if building is None or building == "":
             building = code.split("-")[0]
-        if not isinstance(building, (str, int)) or isinstance(building, bool) or not CODE_RE.match(str(building)):
+        if not isinstance(building, (str, int)) or isinstance(building, bool) \
+                or not CODE_RE.fullmatch(str(building)) or len(str(building)) > BUILDING_CODE_MAX:
             raise Invalid(_("Building must be a short code such as 3."), field=f"{where}.building")
         area = parse_area(item.get("area"), f"{where}.area")
         developer_held = _parse_bool(item.get("developer_held", False), f"{where}.developer_held")
@@ -92,7 +95,8 @@ def parse_units(payload, secret: str) -> list[UnitRow]:
             name = owner.get("name")
             if not isinstance(name, str) or not name.strip() or len(name.strip()) > 64:
                 raise Invalid(_("Owner name is required."), field=f"{ow}.name")
-            number = identity.normalize_id_number(owner.get("id_number") if isinstance(owner.get("id_number"), str) else "")
+            raw_number = owner.get("id_number")
+            number = identity.normalize_id_number(raw_number if isinstance(raw_number, str) else "")
             if not identity.valid_id_number(number):
                 raise Invalid(_("The ID number is not valid."), field=f"{ow}.id_number")
             owners.append((name.strip(), identity.id_hash(secret, number), identity.id_last4(number)))
@@ -160,7 +164,8 @@ def import_units(actor, payload, *, via: str = "api") -> dict:
             created += 1
             old_owners = []
         else:
-            if (unit.building_id, unit.area_centi, unit.developer_held) != (building.id, row.area_centi, row.developer_held):
+            if (unit.building_id, unit.area_centi, unit.developer_held) \
+                    != (building.id, row.area_centi, row.developer_held):
                 unit.building, unit.area_centi, unit.developer_held, unit.updated_at = (
                     building, row.area_centi, row.developer_held, now)
             updated += 1

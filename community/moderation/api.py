@@ -1,7 +1,8 @@
-from flask import jsonify, request
+from flask import g, jsonify, request
 
-from ..core.errors import Unauthenticated
-from ..core.http import actor, api_blueprint, int_arg, json_body
+from ..accounts.limits import login_throttle
+from ..core.errors import InvalidCredentials, Unauthenticated
+from ..core.http import actor, api_blueprint, int_arg, json_body, requires
 from . import sanctions, services
 
 bp = api_blueprint("moderation_api")
@@ -20,11 +21,13 @@ def queue():
 
 
 @bp.post("/moderation/queue/claim")
+@requires("moderation.act")
 def claim():
     return jsonify(services.claim(actor(), json_body().get("target")))
 
 
 @bp.post("/moderation/actions")
+@requires("moderation.act")
 def act():
     record, sanction = services.act(actor(), json_body())
     return jsonify({"id": record.id, "sanction_id": sanction.id if sanction else None}), 201
@@ -32,8 +35,9 @@ def act():
 
 @bp.get("/moderation/log")
 def log():
-    items = services.log(actor(), before=int_arg("before"), limit=int_arg("limit", 100, minimum=1, maximum=200))
-    return jsonify({"items": items, "next": items[-1]["id"] if len(items) == int_arg("limit", 100) else None})
+    limit = int_arg("limit", 50, minimum=1, maximum=200)
+    items = services.log(actor(), before=int_arg("before"), limit=limit)
+    return jsonify({"items": items, "next": items[-1]["id"] if len(items) == limit else None})
 
 
 @bp.get("/moderation/hidden")
@@ -59,14 +63,21 @@ def notes(user_id: int):
 
 
 @bp.post("/moderation/users/<int:user_id>/notes")
+@requires("moderation.act")
 def add_note(user_id: int):
     note = services.add_note(actor(), user_id, json_body().get("text"))
     return jsonify({"id": note.id}), 201
 
 
 @bp.post("/appeals")
+@login_throttle
 def appeal():
-    new = services.appeal(json_body())
+    """Appeals check a phone and password, so their failures count against the same limits as logins."""
+    try:
+        new = services.appeal(json_body())
+    except InvalidCredentials:
+        g.login_failed = True
+        raise
     return jsonify(services.serialize_appeal(new)), 201
 
 
@@ -77,6 +88,7 @@ def appeals():
 
 
 @bp.post("/appeals/<int:appeal_id>/decide")
+@requires("moderation.act")
 def decide(appeal_id: int):
     data = json_body()
     found = services.decide_appeal(actor(), appeal_id, data.get("outcome"), data.get("reason"))

@@ -13,7 +13,7 @@ from ..audit import services as audit
 from ..boards.models import Notification, Post, Thread
 from ..chat.models import Message
 from ..core import policy, sanitize
-from ..core.errors import Conflict, Invalid, NotFound
+from ..core.errors import Conflict, Invalid, NotFound, is_id
 from ..core.timeutil import iso, utcnow
 from ..extensions import db, socketio
 from ..rules import services as rules
@@ -28,14 +28,18 @@ HIDEABLE = {"post", "thread", "message"}
 def parse_target(target) -> tuple[str, int]:
     if isinstance(target, str) and ":" in target:
         kind, _sep, raw = target.partition(":")
-        if kind in TARGETS and raw.isdigit():
+        if kind in TARGETS and raw.isascii() and raw.isdigit():
             return kind, int(raw)
     raise Invalid(_("Name what you report as post:ID, thread:ID, message:ID or user:ID."), field="target")
 
 
+def _row(kind: str, target_id: int):
+    return db.session.get(TARGETS[kind], target_id) if is_id(target_id) else None
+
+
 def resolve(actor, kind: str, target_id: int):
     """The reported row, if it exists and the actor may see it; otherwise 404."""
-    row = db.session.get(TARGETS[kind], target_id)
+    row = _row(kind, target_id)
     if row is None:
         raise NotFound(_("Not found."))
     if kind == "user":
@@ -70,6 +74,8 @@ def report(actor, target, clause, note=None) -> Report:
     except IntegrityError:
         db.session.rollback()
         raise Conflict(_("You have already reported this.")) from None
+    if policy.is_staff(actor):
+        audit.record(actor, "report.created", key, {"report_id": new.id, "clause": clause})
     if kind in HIDEABLE and row.status == "visible":
         threshold = int((current.policy or {}).get("auto_hide_reports") or 0)
         reporters = db.session.scalar(select(func.count(func.distinct(Report.reporter_id))).where(
@@ -92,7 +98,7 @@ def serialize_report(r: Report) -> dict:
 
 CONTENT_ACTIONS = {"approve", "hide", "restore", "lock", "unlock", "pin", "unpin"}
 SANCTIONS = {"warn", "mute", "suspend", "blacklist"}
-ACTIONS = CONTENT_ACTIONS | SANCTIONS | {"lift"}
+ACTIONS = CONTENT_ACTIONS | SANCTIONS | {"lift", "dismiss"}  # dismiss: the reports, content untouched
 MAX_HOURS = 24 * 365 * 5
 
 
@@ -140,12 +146,12 @@ def act(actor, data: dict) -> tuple[ModerationAction, Sanction | None]:
     if not isinstance(data, dict):
         raise Invalid(_("Send a JSON object."), field="body")
     action = data.get("action")
-    if action not in ACTIONS:
+    if not isinstance(action, str) or action not in ACTIONS:
         raise Invalid(_("Unknown action."), field="action")
     if action == "lift":
         return _lift(actor, data)
     kind, target_id = parse_target(data.get("target"))
-    row = db.session.get(TARGETS[kind], target_id)
+    row = _row(kind, target_id)
     if row is None:
         raise NotFound(_("Not found."))
     sanction_kind = action in SANCTIONS
@@ -153,17 +159,20 @@ def act(actor, data: dict) -> tuple[ModerationAction, Sanction | None]:
     reason = _reason(data.get("reason"), required=sanction_kind)
     snapshot = _snapshot(kind, row)
     sanction = None
+    key = f"{kind}:{target_id}"
     if sanction_kind:
         subject = row if kind == "user" else db.session.get(User, row.author_id)
         sanction = _sanction(actor, subject, action, clause, reason, data)
+    elif action == "dismiss":
+        if not db.session.scalar(select(Report.id).where(Report.target == key, Report.status == "open").limit(1)):
+            raise Conflict(_("There are no open reports to dismiss."))
     else:
         _apply_to_content(action, kind, row)
-    key = f"{kind}:{target_id}"
     record = ModerationAction(action=action, target=key, clause=clause, reason=reason, actor_id=actor.id,
                               snapshot=snapshot, sanction_id=sanction.id if sanction else None)
     db.session.add(record)
     db.session.execute(update(Report).where(Report.target == key, Report.status == "open")
-                       .values(status="decided"))
+                       .values(status="dismissed" if action == "dismiss" else "decided"))
     db.session.execute(delete(QueueClaim).where(QueueClaim.target == key))
     db.session.flush()
     audit.record(actor, f"moderation.{action}", key, {
@@ -189,8 +198,13 @@ def _apply_to_content(action: str, kind: str, row) -> None:
     if row.status not in wanted:
         raise Conflict(_("The content is not in a state this action applies to."))
     row.status = "hidden" if action == "hide" else "visible"
+    # A thread and its opening post, which carries its body, are held, hidden and shown together.
     if kind == "post" and row.opening:
         db.session.get(Thread, row.thread_id).status = row.status
+    elif kind == "thread":
+        opening = db.session.scalar(select(Post).where(Post.thread_id == row.id, Post.opening.is_(True)))
+        if opening is not None:
+            opening.status = row.status
 
 
 def _sanction(actor, subject: User, kind: str, clause: str, reason: str, data: dict) -> Sanction:
@@ -238,9 +252,10 @@ def _after_commit(action: str, kind: str, row, sanction: Sanction | None) -> Non
 
 def _lift(actor, data: dict) -> tuple[ModerationAction, Sanction]:
     target = data.get("target")
-    if not (isinstance(target, str) and target.startswith("sanction:") and target[9:].isdigit()):
+    if not (isinstance(target, str) and target.startswith("sanction:") and target[9:].isascii()
+            and target[9:].isdigit()):
         raise Invalid(_("Name the sanction as sanction:ID."), field="target")
-    sanction = db.session.get(Sanction, int(target[9:]))
+    sanction = db.session.get(Sanction, int(target[9:])) if is_id(int(target[9:])) else None
     if sanction is None:
         raise NotFound(_("No such sanction."))
     if sanction.lifted_at is not None:
@@ -334,6 +349,8 @@ def _preview(kind: str, row) -> str:
 def claim(actor, target) -> dict:
     policy.require(actor, "moderation.act")
     kind, target_id = parse_target(target)
+    if _row(kind, target_id) is None:
+        raise NotFound(_("Not found."))
     key = f"{kind}:{target_id}"
     existing = db.session.get(QueueClaim, key)
     now = utcnow()
@@ -344,6 +361,7 @@ def claim(actor, target) -> dict:
         db.session.add(QueueClaim(target=key, staff_id=actor.id, claimed_at=now))
     else:
         existing.staff_id, existing.claimed_at = actor.id, now
+    audit.record(actor, "moderation.claimed", key, {})
     db.session.commit()
     return {"target": key, "claimed_by": actor.id, "until": iso(now + timedelta(minutes=CLAIM_MINUTES))}
 
@@ -358,7 +376,9 @@ def appeal(data: dict) -> Appeal:
         raise Invalid(_("Send a JSON object."), field="body")
     user = authenticate(data.get("phone"), data.get("password"))
     sanction_id = data.get("sanction_id")
-    sanction = db.session.get(Sanction, sanction_id) if isinstance(sanction_id, int) else None
+    if isinstance(sanction_id, bool) or not isinstance(sanction_id, int):
+        raise Invalid(_("Expected a whole number."), field="sanction_id")
+    sanction = db.session.get(Sanction, sanction_id) if is_id(sanction_id) else None
     if sanction is None or sanction.user_id != user.id:
         raise NotFound(_("No such sanction."))
     text = data.get("text")

@@ -32,7 +32,8 @@ bp = Blueprint("moderation", __name__)
 CONTENT_CHOICES = [SelectChoice("", _l("Leave it as it is")), SelectChoice("hide", _l("Hide")),
                    SelectChoice("approve", _l("Approve")), SelectChoice("restore", _l("Restore")),
                    SelectChoice("lock", _l("Lock the thread")), SelectChoice("unlock", _l("Unlock the thread")),
-                   SelectChoice("pin", _l("Pin the thread")), SelectChoice("unpin", _l("Unpin the thread"))]
+                   SelectChoice("pin", _l("Pin the thread")), SelectChoice("unpin", _l("Unpin the thread")),
+                   SelectChoice("dismiss", _l("Keep it: dismiss the reports"))]
 SANCTION_CHOICES = [SelectChoice("", _l("No sanction")), SelectChoice("warn", _l("Warn")),
                     SelectChoice("mute", _l("Mute")), SelectChoice("suspend", _l("Suspend")),
                     SelectChoice("blacklist", _l("Blacklist"))]
@@ -157,13 +158,14 @@ def _flash_errors(form: FlaskForm) -> None:
 
 def _content_actions(item: dict) -> list[str]:
     """The content actions that change something about this item."""
+    reported = ["dismiss"] if item["reports"] else []
     if item["kind"] == "user":
-        return []
+        return reported
     actions = {"held": ["approve", "hide"], "visible": ["hide"], "hidden": ["restore"]}.get(item["status"], [])
     if item["kind"] == "thread":
         found = services.resolve(actor(), "thread", int(item["target"].partition(":")[2]))
         actions += ["unlock" if found.locked else "lock", "unpin" if found.pinned else "pin"]
-    return actions
+    return actions + reported
 
 
 @bp.post("/staff/moderation/act")
@@ -175,6 +177,8 @@ def act():
     if form.validate_on_submit():
         if not form.action.data and not form.sanction.data:
             form.form_errors.append(_("Choose what happens to the content, to its author, or both."))
+        elif form.action.data == "dismiss" and form.sanction.data:
+            form.form_errors.append(_("Dismissing the reports means no sanction."))
         elif _decide(form):
             flash(_("Decision recorded for %(target)s.", target=form.target.data))
             return redirect(url_for("moderation.queue"))

@@ -1,6 +1,6 @@
 from flask import Response, jsonify
 
-from ..core.http import actor, api_blueprint, int_arg, json_body
+from ..core.http import actor, api_blueprint, int_arg, json_body, requires
 from . import services, tally
 
 bp = api_blueprint("votes_api")
@@ -15,6 +15,7 @@ def votes():
 
 
 @bp.post("/votes")
+@requires("vote.create")
 def create():
     vote = services.create(actor(), json_body())
     return jsonify({"id": vote.id, "status": vote.status}), 201
@@ -26,6 +27,7 @@ def vote(vote_id: int):
 
 
 @bp.patch("/votes/<int:vote_id>")
+@requires("vote.manage")
 def edit(vote_id: int):
     return jsonify(services.serialize(services.edit(actor(), vote_id, json_body()), actor()))
 
@@ -67,12 +69,14 @@ def paper_ballots(vote_id: int):
 
 
 @bp.post("/votes/<int:vote_id>/paper-ballots")
+@requires("vote.manage")
 def record_paper(vote_id: int):
     paper, receipt = services.record_paper(actor(), vote_id, json_body())
     return jsonify(services.serialize_paper(paper) | {"receipt": receipt}), 201
 
 
 @bp.post("/votes/<int:vote_id>/paper-ballots/<int:paper_id>/review")
+@requires("vote.manage")
 def review(vote_id: int, paper_id: int):
     paper = services.review_conflict(actor(), vote_id, paper_id, json_body().get("note"))
     return jsonify(services.serialize_paper(paper))

@@ -1,5 +1,6 @@
 """Linli (邻里): the application factory."""
 
+from importlib import import_module
 from pathlib import Path
 
 from flask import Flask, g, render_template, request
@@ -12,11 +13,21 @@ from werkzeug.exceptions import HTTPException
 
 from . import config as settings
 from .core.errors import AppError
-from .core.http import API_BLUEPRINTS, IdConverter, JSONProvider, error_response, http_error_response, is_api_request
+from .core.http import (
+    API_BLUEPRINTS,
+    IdConverter,
+    JSONProvider,
+    error_response,
+    http_error_response,
+    is_api_request,
+    refuse_nul_in_forms,
+)
 from .core.web import local_time
 from .extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
 
 ROOT = Path(__file__).resolve().parent.parent
+# One package per domain, each with an api module (JSON under /api/v1) and a views module (pages).
+DOMAINS = ("accounts", "estate", "audit", "rules", "boards", "moderation", "votes", "desk", "chat")
 
 
 def _asset_dir(name: str) -> str:
@@ -52,33 +63,26 @@ def create_app(config: dict | None = None) -> Flask:
                       channel=app.config["SOCKETIO_CHANNEL"], async_handlers=False)
 
     from . import models  # noqa: F401  (every model registered before the first query)
-    from .accounts import api as accounts_api, views as accounts_views
     from .accounts.cli import users_cli
     from .api import openapi
-    from .audit import api as audit_api, views as audit_views
     from .audit.cli import audit_cli
-    from .boards import api as boards_api, views as boards_views  # noqa: F401
-    from .chat import api as chat_api, views as chat_views  # noqa: F401
-    from .desk import api as desk_api, views as desk_views  # noqa: F401
-    from .moderation import api as moderation_api, views as moderation_views  # noqa: F401
     from .demo import demo_cli
-    from .estate import api as estate_api, views as estate_views
     from .estate.cli import units_cli
-    from .rules import api as rules_api, views as rules_views
-    from .votes import api as votes_api, views as votes_views  # noqa: F401
 
+    for domain in DOMAINS:  # each api module adds its blueprint to API_BLUEPRINTS as it is imported
+        import_module(f".{domain}.api", __name__)
     for bp in API_BLUEPRINTS:
         csrf.exempt(bp)
         app.register_blueprint(bp)
-    for module in (accounts_views, estate_views, audit_views, rules_views, boards_views, moderation_views,
-                   votes_views, desk_views, chat_views):
-        app.register_blueprint(module.bp)
+    for domain in DOMAINS:
+        app.register_blueprint(import_module(f".{domain}.views", __name__).bp)
     app.register_blueprint(openapi.bp)
     csrf.exempt(openapi.bp)
     for group in (users_cli, units_cli, audit_cli, demo_cli):
         app.cli.add_command(group)
 
     _register_errors(app)
+    app.before_request(refuse_nul_in_forms)
     app.after_request(_security_headers)
     app.context_processor(_template_globals)
     app.add_template_filter(local_time, "when")

@@ -294,3 +294,23 @@ def test_marking_notifications_read_needs_a_json_object_or_nothing(api, owner):
         assert r.status_code == 400 and error_of(r)["field"] == "body"
     r = api.post("/notifications/read", user=owner, json={"ids": list(range(1001))})
     assert r.status_code == 400 and error_of(r)["field"] == "ids"
+
+
+# ---- the same care on the pages and in the rooms ----------------------------------------------------
+
+def test_nul_in_a_web_form_is_400_not_a_database_error(client):
+    response = client.post("/login", data={"phone": "1380000\x000000", "password": "x"})
+    assert response.status_code == 400
+    assert client.get("/boards?q=a\x00b").status_code == 400
+
+
+@pytest.mark.parametrize("slug", ["desk-²", "desk-١٢", f"desk-{HUGE}", "desk-", "desk-0"])
+def test_room_names_with_lookalike_or_huge_numbers_are_404(api, staff, slug):
+    response = api.get(f"/chat/rooms/{slug}/messages", user=staff)
+    assert response.status_code == 404 and error_of(response)["code"] == "not_found"
+
+
+@pytest.mark.parametrize("method,path", [("POST", "/rules"), ("PATCH", "/rules/policy"), ("POST", "/rules/1/adopt")])
+def test_rules_writes_check_the_role_before_the_body(api, committee_member, method, path):
+    response = api.call(method, path, user=committee_member, data="not json", content_type="application/json")
+    assert response.status_code == 403 and error_of(response)["code"] == "forbidden"

@@ -16,7 +16,7 @@ from ..accounts import services as accounts
 from ..accounts.models import User
 from ..audit import services as audit
 from ..core import policy, sanitize
-from ..core.errors import Denied, Invalid, NotFound
+from ..core.errors import Denied, Invalid, NotFound, is_id, whole_number
 from ..core.timeutil import iso, utcnow
 from ..estate.models import Building
 from ..extensions import db, socketio
@@ -48,8 +48,9 @@ def parse_room(slug) -> Room:
         kind, _sep, rest = slug.partition("-")
         if kind == "building" and rest and db.session.scalar(select(Building.id).where(Building.code == rest)):
             return Room(slug, "building", building=rest)
-        if kind == "desk" and rest.isdigit() and db.session.get(User, int(rest)) is not None:
-            return Room(slug, "desk", owner_id=int(rest))
+        owner_id = whole_number(rest) if kind == "desk" else None
+        if is_id(owner_id) and db.session.get(User, owner_id) is not None:
+            return Room(slug, "desk", owner_id=owner_id)
     raise NotFound(_("No such room."))
 
 

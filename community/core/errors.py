@@ -8,6 +8,13 @@ def is_id(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= ID_MAX
 
 
+def whole_number(text) -> int | None:
+    """A form or path text of ASCII digits as a number, else None ("²" and "١" pass ``str.isdigit``)."""
+    if isinstance(text, str) and text.isascii() and text.isdigit() and len(text) <= 18:
+        return int(text)
+    return None
+
+
 class AppError(Exception):
     status = 400
     code = "invalid"

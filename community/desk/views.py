@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from ..accounts.forms import ActionForm
 from ..boards import media
 from ..core import policy
-from ..core.errors import AppError, Invalid
+from ..core.errors import AppError, Invalid, whole_number
 from ..core.timeutil import utcnow
 from ..core.web import actor, attach_error, login_required
 from ..estate.models import Building
@@ -211,7 +211,7 @@ def ticket_step(plural: str, ticket_id: int, step: str):
     elif step == "confirm":
         form = forms.ConfirmForm(prefix="confirm")
         rating = form.rating.data
-        data = {"rating": int(rating) if rating and rating.isdigit() else None, "comment": form.comment.data}
+        data = {"rating": whole_number(rating), "comment": form.comment.data}
     elif step == "reopen":
         form = forms.ReopenForm(prefix="reopen")
         data = {"reason": form.reason.data}
@@ -288,10 +288,10 @@ def survey(survey_id: int):
         for q in page["questions"]:
             name = f"q{q['id']}"
             if q["kind"] == "multiple":
-                answers[str(q["id"])] = [int(v) for v in request.form.getlist(name) if v.isdigit()]
+                answers[str(q["id"])] = [n for n in map(whole_number, request.form.getlist(name)) if n is not None]
             elif q["kind"] in ("single", "rating"):
                 raw = request.form.get(name, "")
-                answers[str(q["id"])] = int(raw) if raw.isdigit() else None
+                answers[str(q["id"])] = whole_number(raw)
             else:
                 answers[str(q["id"])] = request.form.get(name, "")
         try:

@@ -230,7 +230,7 @@ def claim():
 def add_note():
     policy.require(actor(), "moderation.act")
     form = NoteForm()
-    if form.validate_on_submit() and form.user_id.data.isdigit():
+    if form.validate_on_submit() and form.user_id.data.isascii() and form.user_id.data.isdigit():
         try:
             services.add_note(actor(), int(form.user_id.data), form.text.data)
         except (Invalid, Conflict) as error:

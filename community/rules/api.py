@@ -1,9 +1,8 @@
 from flask import jsonify, request
-
 from flask_babel import gettext as _
 
 from ..core.errors import NotFound
-from ..core.http import actor, api_blueprint, json_body
+from ..core.http import actor, api_blueprint, json_body, requires
 from . import services
 
 bp = api_blueprint("rules_api")
@@ -29,12 +28,14 @@ def version(version: int):
 
 
 @bp.post("/rules")
+@requires("rules.draft")
 def draft():
     new = services.draft(actor(), json_body())
     return jsonify({"version": new.version}), 201
 
 
 @bp.post("/rules/<int:version>/adopt")
+@requires("rules.adopt")
 def adopt(version: int):
     data = request.get_json(silent=True)
     vote_id = data.get("vote_id") if isinstance(data, dict) else None
@@ -42,5 +43,6 @@ def adopt(version: int):
 
 
 @bp.patch("/rules/policy")
+@requires("rules.edit_policy")
 def edit_policy():
     return jsonify(services.serialize(services.edit_policy(actor(), json_body())))

@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 PORT ?= 5000
 
-.PHONY: run test test-sqlite test-postgres setup translations browser-deps bench clean
+.PHONY: run test test-sqlite test-postgres setup translations browser-deps bench lint clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ test: setup browser-deps
 
 test-sqlite: setup
 	$(PY) -m pytest -q
+
+lint: setup
+	$(VENV)/bin/ruff check .
 
 bench: setup
 	$(PY) benchmarks/bench_foundation.py

@@ -23,17 +23,17 @@ import tempfile
 import time
 from datetime import timedelta
 
+from bench_foundation import HASH_METHOD, SECRET, postgres_database
 from flask_migrate import upgrade
+from generate_estate import build_estate
 from sqlalchemy import insert, select
 
-from bench_foundation import HASH_METHOD, SECRET, postgres_database
 from community import create_app
 from community.accounts.models import User, UserUnit
 from community.core.timeutil import utcnow
 from community.desk import services as desk
 from community.desk.models import Notice, NoticeReceipt, Ticket
 from community.extensions import db
-from generate_estate import build_estate
 
 
 def best_of(label: str, fn, repeat: int = 5):
@@ -80,7 +80,7 @@ def fill_tickets(author_ids: list[int], count: int, seed: int) -> None:
     rng = random.Random(seed)
     now = utcnow()
     rows = []
-    for n in range(count):
+    for _n in range(count):
         kind = rng.choices(desk.KINDS, weights=(8, 2, 1))[0]
         category = rng.choice(desk.REPAIR_CATEGORIES) if kind == "repair" else kind
         target = desk.TARGETS[category]

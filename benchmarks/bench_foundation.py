@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from flask_migrate import upgrade
+from generate_estate import ADMIN, STAFF, change_ownership, create_users, make_roster, plan_users, roster_csv
 from sqlalchemy import create_engine, func, select, text
 
 from community import create_app
@@ -33,7 +34,6 @@ from community.audit import services as audit
 from community.audit.models import AuditEntry
 from community.estate import services as estate
 from community.extensions import db
-from generate_estate import ADMIN, STAFF, change_ownership, create_users, make_roster, plan_users, roster_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 HASH_METHOD = "pbkdf2:sha256:1000"

@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from community.rules.engine import History, check, compile_policy  # noqa: E402
+from community.rules.engine import History, check, compile_policy
 
 SEED = 20261127
 

@@ -7,9 +7,8 @@ import re
 import shutil
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
-
 from flask.testing import FlaskClient
+from sqlalchemy import create_engine, inspect, text
 
 from community import create_app
 from community.extensions import db

@@ -1,5 +1,7 @@
-from sqlalchemy import text
+import itertools
+
 from click.testing import CliRunner
+from sqlalchemy import text
 
 from community.audit import services as audit
 from community.audit.models import AuditEntry
@@ -20,7 +22,7 @@ def test_every_staff_write_is_audited(api, everyone, pending, admin):
 def test_entries_chain_and_fields(api, everyone):
     items = api.get("/audit", user=everyone["committee"]).get_json()["items"]
     assert items[0]["prev_hash"] == "0" * 64
-    for before, after in zip(items, items[1:]):
+    for before, after in itertools.pairwise(items):
         assert after["prev_hash"] == before["hash"] and after["seq"] == before["seq"] + 1
     entry = next(e for e in items if e["action"] == "registration.approved")
     assert set(entry) == {"seq", "at", "actor", "action", "target", "detail", "prev_hash", "hash"}

@@ -4,10 +4,9 @@ import contextvars
 
 import pytest
 
-from tests.fixtures.people import set_policy
-
 from community.extensions import db, socketio
 from community.rules import services as rules
+from tests.fixtures.people import set_policy
 
 
 class Socket:
@@ -286,6 +285,7 @@ def test_new_rules_must_be_accepted_before_chatting(connect, owner, admin, api):
 
 def test_muted_user_cannot_send(connect, owner):
     from datetime import timedelta
+
     from community.core.timeutil import utcnow
     owner.muted_until = utcnow() + timedelta(hours=1)
     db.session.commit()

@@ -69,7 +69,7 @@ def test_no_id_number_in_clear_anywhere(api, client, everyone, pending, caplog):
     api.post("/auth/register", json=registration(id_number="110101199001011234"))  # bad checksum: logged?
     numbers.append(extra["id_number"])
     responses = []
-    for role, user in everyone.items():
+    for user in everyone.values():
         for path in ("/me", f"/users/{pending.id}", "/registrations", "/registrations?status=approved", "/units",
                      "/audit"):
             responses.append(api.get(path, user=user).get_data(as_text=True))

@@ -11,5 +11,6 @@ bp = Blueprint("audit", __name__)
 def log():
     after = request.args.get("after", 0, type=int)
     entries = services.entries(actor(), after=after, limit=100)
-    return render_template("audit/log.html", entries=entries, check=services.verify_for(actor()) if request.args.get("verify") else None,
+    check = services.verify_for(actor()) if request.args.get("verify") else None
+    return render_template("audit/log.html", entries=entries, check=check,
                            next_after=entries[-1]["seq"] if len(entries) == 100 else None)

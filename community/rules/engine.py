@@ -118,7 +118,7 @@ class _Word:
 
 class _Automaton:
     """Aho–Corasick over skeleton characters: ``goto`` edges, ``fail`` links, and the words ending in each state."""
-    __slots__ = ("goto", "fail", "out")
+    __slots__ = ("fail", "goto", "out")
 
     def __init__(self, skeletons: list[str]):
         goto: list[dict[str, int]] = [{}]
@@ -397,7 +397,7 @@ def _words(compiled: Compiled, text: str, skel: str) -> Decision | None:
         if word.check_left or word.check_right or word.action == "mask":
             origins = origins or _origins(text)
             first, last = origins[start], origins[end]
-            if word.check_left and _letter_before(text, first) or word.check_right and _letter_after(text, last):
+            if (word.check_left and _letter_before(text, first)) or (word.check_right and _letter_after(text, last)):
                 continue
             if word.action == "mask":
                 masked.append((first, last))

@@ -541,7 +541,8 @@ def _area(centi: int | None) -> str | None:
 def serialize_summary(vote: Vote) -> dict:
     return {
         "id": vote.id, "title": vote.title, "matter": vote.matter, "secret": vote.secret, "status": vote.status,
-        "closes_at": iso(vote.closes_at), "persons_total": vote.persons_total, "area_total": _area(vote.area_total_centi),
+        "closes_at": iso(vote.closes_at), "persons_total": vote.persons_total,
+        "area_total": _area(vote.area_total_centi),
         "persons_participating": vote.persons_participating,
         "area_participating": tally.format_area(vote.area_participating_centi or 0),
         "passed": vote.passed,

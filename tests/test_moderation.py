@@ -306,3 +306,25 @@ def test_dismissing_reports_keeps_the_content_and_clears_the_queue(api, staff, r
         .status_code == 201
     assert [i for i in api.get("/moderation/queue", user=staff).get_json()["items"]
             if i["target"] == f"thread:{thread_id}"]
+
+
+def test_reply_counts_follow_what_readers_see(api, staff, owner, resident, thread_id):
+    """Approving a held reply counts it and tells the author it answers; hiding takes it off the count and
+    restoring puts it back."""
+    def replies() -> int:
+        items = api.get("/boards/neighbours/threads", user=owner).get_json()["items"]
+        return next(t["replies"] for t in items if t["id"] == thread_id)
+
+    def told() -> list[int]:
+        from community.boards.models import Notification
+        from community.extensions import db
+        return [n.post_id for n in db.session.query(Notification).filter_by(user_id=owner.id, kind="reply")]
+
+    held = api.post(f"/threads/{thread_id}/posts", user=resident, json={"body": "需要的话加微信"}).get_json()
+    assert held["status"] == "held" and replies() == 0 and told() == []
+    assert act(api, staff, action="approve", target=f"post:{held['id']}").status_code == 201
+    assert replies() == 1 and told() == [held["id"]]
+    assert act(api, staff, action="hide", target=f"post:{held['id']}", clause="2.2", reason="x").status_code == 201
+    assert replies() == 0
+    assert act(api, staff, action="restore", target=f"post:{held['id']}").status_code == 201
+    assert replies() == 1 and told() == [held["id"]], "restoring is not news a second time"

@@ -200,16 +200,35 @@ def reply(actor, thread_id: int, body, parent_id=None, attachment_ids=None) -> P
     now = utcnow()
     post = _write_post(actor, found, parent, decision.text, status, now, attachment_ids)
     if status == "visible":
-        found.reply_count += 1
-        found.last_post_at, found.last_post_id = now, post.id
-        answered = parent.author_id if parent else found.author_id
-        if answered != actor.id:
-            db.session.add(Notification(user_id=answered, kind="reply", actor_id=actor.id, thread_id=found.id,
-                                        post_id=post.id, created_at=now))
+        _count_reply(found, post, now)
     if policy.is_staff(actor):
         audit.record(actor, "post.created", f"post:{post.id}", {"thread": found.id, "status": status})
     db.session.commit()
     return post
+
+
+def _count_reply(found: Thread, post: Post, now) -> None:
+    """A reply that readers can now see: it counts, the thread is active again, the answered author is told."""
+    found.reply_count += 1
+    found.last_post_at, found.last_post_id = now, max(post.id, found.last_post_id or 0)
+    parent_author = db.session.scalar(select(Post.author_id).where(Post.id == post.parent_id)) \
+        if post.parent_id else None
+    answered = parent_author or found.author_id
+    if answered != post.author_id:
+        db.session.add(Notification(user_id=answered, kind="reply", actor_id=post.author_id, thread_id=found.id,
+                                    post_id=post.id, created_at=now))
+
+
+def reply_status_changed(post: Post, was: str) -> None:
+    """Moderation changed a reply's status (the caller commits): keep the thread's reply count to what readers
+    see. A held reply approved is news to the person it answers, as it would have been when written."""
+    found = db.session.get(Thread, post.thread_id)
+    if was == "held" and post.status == "visible":
+        _count_reply(found, post, utcnow())
+    elif was == "hidden" and post.status == "visible":
+        found.reply_count += 1
+    elif was == "visible" and post.status != "visible":
+        found.reply_count = max(found.reply_count - 1, 0)
 
 
 def edit(actor, post_id: int, body) -> Post:

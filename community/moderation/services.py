@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
 from ..audit import services as audit
+from ..boards import services as boards
 from ..boards.models import Notification, Post, Thread
 from ..chat.models import Message
 from ..core import policy, sanitize
@@ -197,7 +198,10 @@ def _apply_to_content(action: str, kind: str, row) -> None:
     wanted = {"approve": ("held",), "hide": ("visible", "held"), "restore": ("hidden",)}[action]
     if row.status not in wanted:
         raise Conflict(_("The content is not in a state this action applies to."))
+    was = row.status
     row.status = "hidden" if action == "hide" else "visible"
+    if kind == "post" and not row.opening:
+        boards.reply_status_changed(row, was)
     # A thread and its opening post, which carries its body, are held, hidden and shown together.
     if kind == "post" and row.opening:
         db.session.get(Thread, row.thread_id).status = row.status

@@ -265,7 +265,10 @@ def test_no_sideways_scrolling_at_360(request, phones, live_server, busy, path, 
 
 MARK = "邻里XSS"
 # Variants that would set a flag instead of opening a dialog, so a payload that ran silently is caught too.
-ITEMS = PAYLOADS + [p.replace("alert(1)", "window.__xss=1") for p in PAYLOADS if "alert(1)" in p]
+# A payload with NUL is refused at the door (400, tests/test_api_contract.py); every other one is stored and must
+# come back inert.
+ITEMS = [p for p in PAYLOADS + [p.replace("alert(1)", "window.__xss=1") for p in PAYLOADS if "alert(1)" in p]
+         if "\x00" not in p]
 BODY_THREADS = 6
 
 # What the sanitiser must never let through, whether or not it would run under the CSP.

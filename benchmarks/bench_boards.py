@@ -31,11 +31,10 @@ import os
 import pstats
 import random
 import sys
-import tempfile
 import time
 from datetime import datetime, timedelta
 
-from bench_foundation import HASH_METHOD, SECRET, postgres_database
+from bench_foundation import HASH_METHOD, SECRET, on_each_database
 from bench_rules import SEED as RULES_SEED
 from bench_rules import make_text, make_words
 from flask_migrate import upgrade
@@ -323,11 +322,7 @@ def main() -> None:
     os.environ.setdefault("COMMUNITY_SECRET_KEY", SECRET)  # keep create_app away from instance/secret_key
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
     rules_check(args)
-    with tempfile.TemporaryDirectory() as folder:
-        run(f"sqlite:///{folder}/bench.db", "sqlite", args)
-    if args.postgres:
-        with postgres_database() as url:
-            run(url, "postgresql", args)
+    on_each_database(run, args)
 
 
 if __name__ == "__main__":

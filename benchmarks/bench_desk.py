@@ -19,11 +19,10 @@ Run: ``.venv/bin/python benchmarks/bench_desk.py [--postgres]``.
 import argparse
 import os
 import random
-import tempfile
 import time
 from datetime import timedelta
 
-from bench_foundation import HASH_METHOD, SECRET, postgres_database
+from bench_foundation import HASH_METHOD, SECRET, on_each_database
 from flask_migrate import upgrade
 from generate_estate import build_estate
 from sqlalchemy import insert, select
@@ -144,11 +143,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     os.environ.setdefault("COMMUNITY_SECRET_KEY", SECRET)
-    with tempfile.TemporaryDirectory() as folder:
-        run(f"sqlite:///{folder}/bench.db", "sqlite", args)
-    if args.postgres:
-        with postgres_database() as url:
-            run(url, "postgresql", args)
+    on_each_database(run, args)
 
 
 if __name__ == "__main__":

@@ -116,6 +116,16 @@ def postgres_database():
         server.dispose()
 
 
+def on_each_database(run, args) -> None:
+    """``run(url, dialect, args)`` on a fresh SQLite database, then, with ``--postgres``, on a fresh PostgreSQL one
+    that is dropped afterwards."""
+    with tempfile.TemporaryDirectory() as folder:
+        run(f"sqlite:///{folder}/bench.db", "sqlite", args)
+    if args.postgres:
+        with postgres_database() as url:
+            run(url, "postgresql", args)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postgres", action="store_true", help="also run on a fresh PostgreSQL database")
@@ -128,11 +138,7 @@ def main() -> None:
     os.environ.setdefault("COMMUNITY_SECRET_KEY", SECRET)  # keep create_app away from instance/secret_key
     print(f"password hashing: {HASH_METHOD} (fast, for benchmarks only); "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    with tempfile.TemporaryDirectory() as folder:
-        run(f"sqlite:///{folder}/bench.db", "sqlite", args)
-    if args.postgres:
-        with postgres_database() as url:
-            run(url, "postgresql", args)
+    on_each_database(run, args)
 
 
 if __name__ == "__main__":

@@ -17,12 +17,11 @@ import argparse
 import contextvars
 import os
 import random
-import tempfile
 import time
 from contextlib import contextmanager
 from datetime import timedelta
 
-from bench_foundation import HASH_METHOD, SECRET, postgres_database
+from bench_foundation import HASH_METHOD, SECRET, on_each_database
 from flask_migrate import upgrade
 from generate_estate import build_estate
 from sqlalchemy import select
@@ -148,11 +147,7 @@ def main() -> None:
     os.environ.setdefault("COMMUNITY_SECRET_KEY", SECRET)
     identity.common_passwords()
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    with tempfile.TemporaryDirectory() as folder:
-        run(f"sqlite:///{folder}/bench.db", "sqlite", args)
-    if args.postgres:
-        with postgres_database() as url:
-            run(url, "postgresql", args)
+    on_each_database(run, args)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,8 @@ def utcnow() -> datetime:
 
 @contextmanager
 def frozen(at: datetime):
-    """Tests move the clock through this, so that expiry is tested without waiting."""
+    """Move the clock for the whole process: tests (expiry without waiting) and the demo seed (a made-up history
+    written through the real services). Never inside a serving process."""
     global _frozen
     previous, _frozen = _frozen, at
     try:

@@ -2,7 +2,7 @@
 that sanctions.
 
     python tests/chat_server.py serve PORT            the app under Werkzeug, as ``socketio.run`` serves it
-    python tests/chat_server.py disconnect USER_ID    ``chat.services.disconnect_user`` from a process that
+    python tests/chat_server.py disconnect USER_ID    ``chat.live.disconnect_user`` from a process that
                                                       holds no socket, then exit
 
 Settings come from the environment like any deployment's: ``COMMUNITY_DATABASE_URL``,
@@ -21,11 +21,11 @@ def serve(port: int) -> None:
 
 
 def disconnect(user_id: int) -> None:
-    from community.chat import services
+    from community.chat import live
 
     app = create_app()
     with app.app_context():
-        closed = services.disconnect_user(user_id, {"kind": "suspend", "until": None})
+        closed = live.disconnect_user(user_id, {"kind": "suspend", "until": None})
     print(closed, flush=True)
 
 

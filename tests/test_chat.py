@@ -126,9 +126,10 @@ def test_mask_broadcasts_masked_text(connect, owner, resident):
     assert "王八蛋" not in got["body_html"] and "***" in got["body_html"]
 
 
-def test_hold_reaches_only_sender_and_staff(connect, owner, resident, staff):
+def test_hold_reaches_only_sender_and_staff_in_the_room(connect, owner, resident, staff):
     listener, watcher, sender = connect(resident), connect(staff), connect(owner)
     listener.emit("join", {"room": "lobby"})
+    watcher.emit("join", {"room": "lobby"})
     ack = sender.emit("send", {"room": "lobby", "body": "低息贷款找我", "client_id": "h1"})
     assert ack["ok"] is True and ack["status"] == "held"
     assert listener.received() == []
@@ -294,9 +295,9 @@ def test_muted_user_cannot_send(connect, owner):
 
 
 def test_disconnect_user_closes_sockets(connect, owner):
-    from community.chat import services
+    from community.chat import live
     sock = connect(owner)
-    assert services.disconnect_user(owner.id, {"kind": "suspend", "until": None}) == 1
+    assert live.disconnect_user(owner.id, {"kind": "suspend", "until": None}) == 1
     assert sock.received("sanctioned") == [{"kind": "suspend", "until": None}]
     assert sock.connected is False
 

@@ -17,7 +17,7 @@ MATRIX = {
     "staff.create":        {"admin"},
     "committee.manage":    {"admin"},
     "audit.read":          {"committee", "admin"},
-    "users.read":          set(ROLES),
+    "member":          set(ROLES),
     "rules.accept":        set(ROLES),
     "rules.draft":         {"admin"},
     "rules.adopt":         {"admin"},
@@ -115,14 +115,14 @@ def test_unapproved_accounts_may_do_nothing(role, status, code):
     for action in MATRIX:
         assert policy.can(actor(role, status), action) is False
     with pytest.raises(Denied) as caught:
-        policy.require(actor(role, status), "users.read")
+        policy.require(actor(role, status), "member")
     assert caught.value.code == code
 
 
 def test_anonymous_is_unauthenticated():
-    assert policy.can(None, "users.read") is False
+    assert policy.can(None, "member") is False
     with pytest.raises(Unauthenticated):
-        policy.require(None, "users.read")
+        policy.require(None, "member")
 
 
 def test_hide_answers_not_found():

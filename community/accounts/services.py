@@ -11,7 +11,7 @@ from sqlalchemy.orm import aliased
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit import services as audit
-from ..core import identity, policy
+from ..core import events, identity, policy
 from ..core.errors import Conflict, Denied, Invalid, InvalidCredentials, NotFound, RulesNotAccepted, is_id
 from ..core.policy import SYSTEM_CHANNELS
 from ..core.timeutil import iso, utcnow
@@ -180,7 +180,7 @@ def register(data: dict) -> User:
 
 def require_writer(actor) -> None:
     """Whoever posts or chats must be approved, not muted, and have accepted the current rules."""
-    policy.require(actor, "users.read")
+    policy.require_member(actor)
     if actor.muted_until is not None and actor.muted_until > utcnow():
         raise Denied(_("You are muted until %(until)s.", until=iso(actor.muted_until)), code="muted",
                      until=iso(actor.muted_until))
@@ -227,6 +227,7 @@ def approve(actor, registration_id: int) -> Registration:
         db.session.add(UserUnit(user_id=user.id, unit_id=unit.id, relation=reg.relation, started_at=now))
     audit.record(actor, "registration.approved", f"user:{user.id}",
                  {"relation": reg.relation, "roster_match": reg.roster_match, "units": [u.code for u in units]})
+    events.audience_changed(user.id)
     db.session.commit()
     return reg
 
@@ -256,7 +257,9 @@ def end_unit_rights(unit: Unit, ended_hashes: set[str], now) -> list[int]:
                User.id_hash.in_(ended_hashes))).all()
     for link in links:
         link.ended_at = now
-    return sorted(link.user_id for link in links)
+    ended = sorted(link.user_id for link in links)
+    events.audience_changed(*ended)
+    return ended
 
 
 def grant_owner_rights(added: dict[int, list[str]], now) -> None:
@@ -270,9 +273,10 @@ def grant_owner_rights(added: dict[int, list[str]], now) -> None:
                     User.id_hash.in_(hashes[start:start + 5000]), User.status == "approved",
                     Registration.relation == "owner")):
             users.setdefault(digest, []).append(user_id)
-    db.session.add_all([UserUnit(user_id=user_id, unit_id=unit_id, relation="owner", started_at=now)
-                        for unit_id, unit_hashes in added.items() for h in unit_hashes
-                        for user_id in users.get(h, [])])
+    links = [UserUnit(user_id=user_id, unit_id=unit_id, relation="owner", started_at=now)
+             for unit_id, unit_hashes in added.items() for h in unit_hashes for user_id in users.get(h, [])]
+    db.session.add_all(links)
+    events.audience_changed(*(link.user_id for link in links))
 
 
 # ---- login and tokens -------------------------------------------------------------------------
@@ -322,6 +326,23 @@ def issue_token(user: User) -> str:
     return token
 
 
+def token_credential(token: str) -> str:
+    return f"token:{_digest(token)}"
+
+
+def session_credential(user: User) -> str:
+    return f"session:{user.session_version}"
+
+
+def credential_alive(user: User, credential: str) -> bool:
+    """Whether what a socket connected with still holds: an unrevoked token, or the session version."""
+    kind, _sep, value = credential.partition(":")
+    if kind == "token":
+        return db.session.scalar(select(ApiToken.id).where(ApiToken.token_hash == value, ApiToken.user_id == user.id,
+                                                           ApiToken.revoked_at.is_(None))) is not None
+    return kind == "session" and value == str(user.session_version)
+
+
 def user_for_token(token: str) -> User | None:
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token),
                                                    ApiToken.revoked_at.is_(None)))
@@ -332,6 +353,7 @@ def revoke_token(token: str) -> None:
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
     if row is not None and row.revoked_at is None:
         row.revoked_at = utcnow()
+        events.audience_changed(row.user_id)
         db.session.commit()
 
 
@@ -341,6 +363,7 @@ def revoke_all_tokens(user: User) -> None:
     for row in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))):
         row.revoked_at = now
     user.session_version += 1
+    events.audience_changed(user.id)
 
 
 def change_password(actor: User, old, new) -> None:
@@ -404,12 +427,13 @@ def set_committee(actor, user_id, member: bool) -> User:
         raise NotFound(_("This user is not a committee member."))
     user.committee = member
     audit.record(actor, "committee.appointed" if member else "committee.removed", f"user:{user.id}", {})
+    events.audience_changed(user.id)
     db.session.commit()
     return user
 
 
 def get_user(actor, user_id: int) -> User:
-    policy.require(actor, "users.read")
+    policy.require_member(actor)
     user = db.session.get(User, user_id)
     if user is None or (user.status != "approved" and not policy.is_staff(actor)):
         raise NotFound(_("No such user."))

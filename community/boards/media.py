@@ -67,7 +67,7 @@ def upload(actor, data: bytes) -> Attachment:
 
 def find(actor, key: str) -> tuple[Path, str]:
     """The file behind /media/<key>, for someone who may see the post or the ticket that shows it."""
-    policy.require(actor, "users.read")
+    policy.require_member(actor)
     attachment = db.session.scalar(db.select(Attachment).where(Attachment.key == key))
     if attachment is None:
         raise NotFound(_("Not found."))

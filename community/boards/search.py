@@ -5,7 +5,7 @@ type ``post``. Bodies are searched as the Markdown source the author typed, read
 The query is split on whitespace into terms; an item matches when every term occurs in it as a substring
 (case-insensitive for Latin letters), so "停水", "电梯", "消防通道", "WiFi密码" and "3号楼 电梯" all work.
 Threads whose title holds every term come first, then the other matches; newest first within each group.
-Readers find only what they may see (``services._visible``), and a post only if they may also see its thread.
+Readers find only what they may see (``core.scope.content``), and a post only if they may also see its thread.
 ``title`` is plain text; ``snippet`` is HTML: about 80 characters around the first hit, escaped, hits in <mark>.
 
 SQLite: FTS5 indexes made by migration 0003, two of posts (``rowid = posts.id``; columns ``title``, which only
@@ -49,11 +49,10 @@ import re
 from flask_babel import gettext as _
 from sqlalchemy import and_, column, or_, select, table, text
 
-from ..core import policy
+from ..core import policy, scope
 from ..core.errors import Invalid
 from ..extensions import db
 from .models import Post, Thread
-from .services import _visible
 
 QUERY_MAX = 100
 OFFSET_MAX = 1000  # each page costs offset + limit rows; nobody reads further
@@ -97,7 +96,7 @@ def terms(q) -> list[str]:
 
 def search(actor, q, *, limit: int = 20, offset: int = 0) -> list[dict]:
     """Items ``{"type", "id", "thread_id", "title", "snippet"}``, title hits first, then newest first."""
-    policy.require(actor, "users.read")
+    policy.require_member(actor)
     found = terms(q)
     want = offset + limit
     rows = _rows(actor, found, want, title_only=True)
@@ -115,7 +114,8 @@ def _rows(actor, found: list[str], count: int, *, title_only: bool) -> list:
         queries = _postgres_queries(found, title_only)
     rows = {}
     for query in queries:
-        for row in db.session.execute(query.where(_visible(actor, Post), _visible(actor, Thread)).limit(count)):
+        readable = query.where(scope.content(actor, Post), scope.content(actor, Thread))
+        for row in db.session.execute(readable.limit(count)):
             rows.setdefault(row.id, row)
     if len(queries) == 1:
         return list(rows.values())

@@ -10,7 +10,7 @@ from sqlalchemy import and_, func, or_, select, update
 from ..accounts import services as accounts
 from ..accounts.models import User
 from ..audit import services as audit
-from ..core import policy, sanitize
+from ..core import policy, sanitize, scope
 from ..core.errors import Denied, Invalid, NotFound, is_id
 from ..core.timeutil import iso, utcnow
 from ..extensions import db
@@ -26,27 +26,20 @@ MEDIA_RE = re.compile(r"/media/([A-Za-z0-9_-]{16,64})")
 # ---- reading --------------------------------------------------------------------------------------
 
 def boards(actor) -> list[Board]:
-    policy.require(actor, "users.read")
+    policy.require_member(actor)
     return list(db.session.scalars(select(Board).order_by(Board.position, Board.id)))
 
 
 def board(actor, slug: str) -> Board:
-    policy.require(actor, "users.read")
+    policy.require_member(actor)
     found = db.session.scalar(select(Board).where(Board.slug == slug))
     if found is None:
         raise NotFound(_("No such board."))
     return found
 
 
-def _visible(actor, model):
-    """A filter for rows of ``model`` (Thread or Post) that ``actor`` may see."""
-    if policy.roles_of(actor) & policy.OVERSEERS:
-        return True
-    return or_(model.status == "visible", and_(model.status == "held", model.author_id == actor.id))
-
-
 def thread(actor, thread_id: int) -> Thread:
-    policy.require(actor, "users.read")
+    policy.require_member(actor)
     found = db.session.get(Thread, thread_id)
     if found is None or not policy.can(actor, "content.view", found):
         raise NotFound(_("No such thread."))
@@ -55,7 +48,7 @@ def thread(actor, thread_id: int) -> Thread:
 
 def post(actor, post_id: int) -> Post:
     """One post the actor may see, in a thread they may see: for quoting it or editing it."""
-    policy.require(actor, "users.read")
+    policy.require_member(actor)
     found = db.session.get(Post, post_id)
     if found is None or not policy.can(actor, "content.view", found):
         raise NotFound(_("No such post."))
@@ -67,7 +60,7 @@ def threads(actor, slug: str, *, before: str | None = None, limit: int = 30) -> 
     """Pinned threads first, then the most recently active; ``before`` is the cursor from the last page."""
     found = board(actor, slug)
     order = (Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
-    query = select(Thread).where(Thread.board_id == found.id, _visible(actor, Thread))
+    query = select(Thread).where(Thread.board_id == found.id, scope.content(actor, Thread))
     if before:
         pinned, at, last_id = _thread_cursor(before)
         # The cursor carries the last row's position as it was on that page: the thread itself may have moved
@@ -105,7 +98,7 @@ def thread_page(actor, thread_id: int) -> dict:
     """A thread with every reply the reader may see; marks it read."""
     found = thread(actor, thread_id)
     posts = list(db.session.scalars(
-        select(Post).where(Post.thread_id == found.id, _visible(actor, Post)).order_by(Post.id)))
+        select(Post).where(Post.thread_id == found.id, scope.content(actor, Post)).order_by(Post.id)))
     opening = next((p for p in posts if p.opening), None)
     cards = accounts.public_cards({p.author_id for p in posts} | {found.author_id})
     replies = [p for p in posts if not p.opening]
@@ -317,7 +310,7 @@ def _attach(actor, body: str, attachment_ids) -> str:
 
 def notifications(actor, *, before: int | None = None, limit: int = 50) -> list[dict]:
     """Newest first; ``before`` pages back through older ones."""
-    policy.require(actor, "users.read")
+    policy.require_member(actor)
     query = select(Notification).where(Notification.user_id == actor.id)
     if before:
         query = query.where(Notification.id < before)
@@ -336,7 +329,7 @@ def unread_count(actor) -> int:
 
 
 def mark_notifications_read(actor, ids=None) -> int:
-    policy.require(actor, "users.read")
+    policy.require_member(actor)
     query = update(Notification).where(Notification.user_id == actor.id, Notification.read_at.is_(None))
     if ids is not None:
         if not isinstance(ids, list) or len(ids) > 1000 \

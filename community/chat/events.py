@@ -2,14 +2,18 @@
 session at connect, so each event loads the user afresh and re-checks their standing."""
 
 from flask import request, session
+from flask_babel import gettext as _
 from flask_login import current_user
-from flask_socketio import ConnectionRefusedError, disconnect, join_room, leave_room
+from flask_socketio import ConnectionRefusedError, disconnect
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
 
 from ..accounts import services as accounts
-from ..core import policy
 from ..core.errors import AppError
+from ..core.http import error_body
 from ..extensions import db, socketio
-from . import services
+from . import live, services
+from .models import ChatConnection
 
 
 def _refuse(code: str, message: str):
@@ -19,26 +23,29 @@ def _refuse(code: str, message: str):
 @socketio.on("connect")
 def on_connect(auth=None):
     token = auth.get("token") if isinstance(auth, dict) else None
-    user = accounts.user_for_token(token) if isinstance(token, str) and token else (
-        current_user._get_current_object() if current_user.is_authenticated else None)
+    if isinstance(token, str) and token:
+        user, credential = accounts.user_for_token(token), accounts.token_credential(token)
+    else:
+        user = current_user._get_current_object() if current_user.is_authenticated else None
+        credential = accounts.session_credential(user) if user is not None else ""
     if user is None:
-        _refuse("unauthenticated", "Log in first.")
+        _refuse("unauthenticated", _("Please log in first."))
     try:
         accounts.check_standing(user)
     except AppError as error:
-        _refuse(error.code, str(error.message))
+        _refuse(error.code, _(str(error.message)))
     session["chat_user_id"] = user.id
-    join_room(f"user-{user.id}")
-    if policy.is_staff(user):
-        join_room(services.STAFF_WATCH)
-    services.connected(request.sid, user.id)
+    live.connected(request.sid, user, credential)
     db.session.remove()
 
 
 @socketio.on("disconnect")
 def on_disconnect(*_args):
-    services.disconnected(request.sid)
-    db.session.remove()
+    # May run inside whatever closed the socket (a refresh of audiences, in its own session): it writes through
+    # a short session of its own and leaves the caller's alone.
+    with Session(db.engine) as own:
+        own.execute(delete(ChatConnection).where(ChatConnection.sid == request.sid))
+        own.commit()
 
 
 def _handle(work):
@@ -48,12 +55,12 @@ def _handle(work):
     except AppError as error:
         db.session.remove()
         disconnect()
-        return {"ok": False, "error": error.to_dict()}
+        return {"ok": False, "error": error_body(error)}
     try:
         return {"ok": True, **work(user)}
     except AppError as error:
         db.session.rollback()
-        return {"ok": False, "error": error.to_dict()}
+        return {"ok": False, "error": error_body(error)}
     finally:
         db.session.remove()
 
@@ -66,7 +73,7 @@ def _room_of(data):
 def on_join(data=None):
     def work(user):
         room, messages = services.join(user, _room_of(data))
-        join_room(room.slug)
+        live.joined(request.sid, user, room)
         return {"room": room.slug, "history": messages}
     return _handle(work)
 
@@ -74,7 +81,9 @@ def on_join(data=None):
 @socketio.on("leave")
 def on_leave(data=None):
     def work(user):
-        leave_room(_room_of(data))
+        slug = _room_of(data)
+        if isinstance(slug, str):
+            live.left(request.sid, slug)
         return {}
     return _handle(work)
 

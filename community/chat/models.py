@@ -53,3 +53,6 @@ class ChatConnection(db.Model):
     sid: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     connected_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # What the socket connected with ("token:<sha256>" or "session:<version>"): when it ends, so does the socket.
+    credential: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    rooms: Mapped[str] = mapped_column(Text, default="", server_default="")  # joined room slugs, space-separated

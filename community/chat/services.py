@@ -8,25 +8,25 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, bindparam, delete, func, or_, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts import services as accounts
 from ..accounts.models import User
 from ..audit import services as audit
-from ..core import policy, sanitize
+from ..core import policy, sanitize, scope
 from ..core.errors import Denied, Invalid, NotFound, is_id, whole_number
 from ..core.timeutil import iso, utcnow
 from ..estate.models import Building
-from ..extensions import db, socketio
+from ..extensions import db
 from ..rules import services as rules
-from .models import ChatConnection, DeskConversation, Message, RoomRead
+from . import live
+from .models import DeskConversation, Message, RoomRead
 
 BODY_MAX = 2000
 HISTORY = 50
 CLIENT_ID_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
-STAFF_WATCH = "staff-watch"  # every staff socket: held messages and desk activity
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,13 @@ def parse_room(slug) -> Room:
     raise NotFound(_("No such room."))
 
 
+def parse_room_or_none(slug) -> Room | None:
+    try:
+        return parse_room(slug)
+    except NotFound:
+        return None
+
+
 def room_name(room: Room) -> str:
     names = {"lobby": _("Lobby"), "committee": _("Owners' committee"), "staff": _("Staff room"),
              "announcements": _("Announcements")}
@@ -66,7 +73,7 @@ def room_name(room: Room) -> str:
 
 def _readable(actor, slug) -> Room:
     """404 for rooms the actor may not read: they look the same as rooms that do not exist."""
-    policy.require(actor, "users.read")
+    policy.require_member(actor)
     room = parse_room(slug)
     if not policy.can(actor, "chat.read", room):
         raise NotFound(_("No such room."))
@@ -93,7 +100,7 @@ def standing(user_id: int) -> User:
 # ---- rooms and history ------------------------------------------------------------------------
 
 def rooms(actor) -> list[dict]:
-    policy.require(actor, "users.read")
+    policy.require_member(actor)
     candidates = [Room("lobby", "lobby"), Room("announcements", "announcements")]
     candidates += [Room(f"building-{code}", "building", building=code) for code in sorted(actor.building_codes)]
     candidates += [Room("committee", "committee"), Room("staff", "staff")]
@@ -103,12 +110,6 @@ def rooms(actor) -> list[dict]:
     unread = _unread_counts(actor, [r.slug for r in visible])
     return [{"slug": r.slug, "name": room_name(r), "kind": r.kind, "can_send": policy.can(actor, "chat.send", r),
              "unread": unread.get(r.slug, 0)} for r in visible]
-
-
-def _visible_filter(actor):
-    if policy.roles_of(actor) & policy.OVERSEERS:
-        return Message.status != "hidden"
-    return or_(Message.status == "visible", and_(Message.status == "held", Message.author_id == actor.id))
 
 
 def _unread_counts(actor, slugs: list[str]) -> dict[str, int]:
@@ -125,7 +126,7 @@ def _unread_counts(actor, slugs: list[str]) -> dict[str, int]:
 def history(actor, slug, *, before: int | None = None, after: int | None = None, limit: int = HISTORY) -> list[dict]:
     """Oldest first. ``after`` catches up after a reconnect; ``before`` pages backwards."""
     room = _readable(actor, slug)
-    query = select(Message).where(Message.room == room.slug, _visible_filter(actor)).options(
+    query = select(Message).where(Message.room == room.slug, scope.content(actor, Message)).options(
         selectinload(Message.author).selectinload(User.unit_links))
     if after is not None:
         rows = list(db.session.scalars(query.where(Message.id > after).order_by(Message.id).limit(limit)))
@@ -187,20 +188,14 @@ def send(actor, slug, body, client_id) -> tuple[dict, bool]:
     if policy.is_staff(actor):
         audit.record(actor, "chat.sent", f"message:{message.id}", {"room": room.slug, "status": message.status})
     payload = serialize(message)  # before the commit, which expires every loaded row
+    live.message(payload)
     db.session.commit()
-    _emit(payload)
     return payload, True
 
 
 def broadcast(message: Message) -> None:
-    _emit(serialize(message))
-
-
-def _emit(payload: dict) -> None:
-    if payload["status"] == "visible":
-        socketio.emit("message", payload, to=payload["room"])
-    else:
-        socketio.emit("message", payload, to=[f"user-{payload['author']['id']}", STAFF_WATCH])
+    """Push a stored message to its audience once the caller's transaction commits."""
+    live.message(serialize(message))
 
 
 def remove(actor, message_id: int, reason=None) -> Message:
@@ -214,8 +209,8 @@ def remove(actor, message_id: int, reason=None) -> Message:
     message.status = "hidden"
     audit.record(actor, "chat.removed", f"message:{message.id}",
                  {"room": message.room, "reason": reason if isinstance(reason, str) else None})
+    live.removed(message)
     db.session.commit()
-    socketio.emit("message_removed", {"id": message.id, "room": message.room}, to=message.room)
     return message
 
 
@@ -226,8 +221,8 @@ def approve_held(actor, message_id: int) -> Message:
         raise NotFound(_("No such message."))
     message.status = "visible"
     audit.record(actor, "chat.approved", f"message:{message.id}", {"room": message.room})
-    db.session.commit()
     broadcast(message)
+    db.session.commit()
     return message
 
 
@@ -270,28 +265,6 @@ def close_desk(actor, user_id: int) -> None:
     conversation.waiting_since = None
     audit.record(actor, "desk.closed", f"desk:{user_id}", {})
     db.session.commit()
-
-
-# ---- connections (for disconnecting a sanctioned user everywhere) ------------------------------
-
-def connected(sid: str, user_id: int) -> None:
-    db.session.merge(ChatConnection(sid=sid, user_id=user_id, connected_at=utcnow()))
-    db.session.commit()
-
-
-def disconnected(sid: str) -> None:
-    db.session.execute(delete(ChatConnection).where(ChatConnection.sid == sid))
-    db.session.commit()
-
-
-def disconnect_user(user_id: int, event: dict | None = None) -> int:
-    """Tell a user's sockets why, then close them, in whichever process holds them."""
-    if event is not None:
-        socketio.emit("sanctioned", event, to=f"user-{user_id}")
-    sids = list(db.session.scalars(select(ChatConnection.sid).where(ChatConnection.user_id == user_id)))
-    for sid in sids:
-        socketio.server.disconnect(sid, namespace="/")
-    return len(sids)
 
 
 def serialize(message: Message) -> dict:

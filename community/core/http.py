@@ -157,9 +157,15 @@ def is_api_request() -> bool:
     return request.path.startswith(API_PREFIX + "/") or request.path == API_PREFIX
 
 
-def error_response(error: AppError):
+def error_body(error: AppError) -> dict:
+    """The error object of the API and of socket acknowledgements, its message in the caller's language."""
     body = error.to_dict()
     body["message"] = _(body["message"])  # messages marked with N_ in pure modules are translated here
+    return body
+
+
+def error_response(error: AppError):
+    body = error_body(error)
     response = jsonify({"error": body})
     response.status_code = error.status
     if error.status == 429 and "retry_after" in error.extra:

@@ -120,7 +120,7 @@ RULES: dict = {
     "staff.create": frozenset({"admin"}),
     "committee.manage": frozenset({"admin"}),
     "audit.read": frozenset({"admin", "committee"}),
-    "users.read": EVERYONE,
+    "member": EVERYONE,
     "rules.accept": EVERYONE,
     "rules.draft": frozenset({"admin"}),
     "rules.adopt": frozenset({"admin"}),
@@ -181,6 +181,15 @@ def in_good_standing(actor) -> bool:
     return actor is not None and actor.status == "approved"
 
 
+def is_member(actor) -> bool:
+    """A member in good standing: an approved account of any role. What every member-only read requires."""
+    return in_good_standing(actor) and actor.role in EVERYONE
+
+
+def require_member(actor) -> None:
+    require(actor, "member")
+
+
 def can(actor, action: str, target=None) -> bool:
     if not in_good_standing(actor):
         return False
@@ -214,6 +223,79 @@ def personal_view(actor, subject) -> str:
     if "committee" in roles_of(actor):
         return "masked"
     return "public"
+
+
+# ---- which: scopes the SQL, the sockets and the pages are built from -------------------------------
+
+ALL_STATUSES = frozenset({"visible", "held", "hidden"})
+
+
+class ContentScope:
+    """Which content an actor reads: every status in ``statuses``, and their own items in ``own``."""
+
+    __slots__ = ("author_id", "own", "statuses")
+
+    def __init__(self, statuses: frozenset, own: frozenset, author_id: int | None):
+        self.statuses, self.own, self.author_id = statuses, own, author_id
+
+    def admits(self, status: str, author_id: int | None) -> bool:
+        return status in self.statuses or (status in self.own and author_id == self.author_id)
+
+
+def content_scope(actor) -> ContentScope:
+    """Overseers read hidden and held content everywhere (the committee audits it); a member reads what is
+    visible and their own held items; anyone else nothing."""
+    if not in_good_standing(actor):
+        return ContentScope(frozenset(), frozenset(), None)
+    if roles_of(actor) & OVERSEERS:
+        return ContentScope(ALL_STATUSES, frozenset(), actor.id)
+    return ContentScope(frozenset({"visible"}), frozenset({"held"}), actor.id)
+
+
+def sees_held(actor, room) -> bool:
+    """Who is shown a held chat message live, beside its author: the overseers who may read its room (so not
+    the staff, for the committee's own room)."""
+    return bool(roles_of(actor) & OVERSEERS) and can(actor, "chat.read", room)
+
+
+def chat_room_kinds(actor) -> frozenset[str]:
+    """The kinds of room an actor may be in now; building and desk rooms also depend on the room itself."""
+    if not in_good_standing(actor):
+        return frozenset()
+    kinds = {"lobby", "announcements"}
+    roles = roles_of(actor)
+    if "committee" in roles:
+        kinds.add("committee")
+    if roles & OVERSEERS:
+        kinds |= {"staff", "building", "desk"}
+    if roles & RESIDENTS:
+        kinds.add("building")
+    if roles & MEMBERS:
+        kinds.add("desk")
+    return frozenset(kinds)
+
+
+def watches_desk(actor) -> bool:
+    """Whose sockets hear of front-desk activity: those who answer the desk."""
+    return can(actor, "desk.manage")
+
+
+def badge(subject) -> str | None:
+    """The tag shown beside a person wherever they appear: staff, committee, merchant or none."""
+    if subject is None:
+        return None
+    if subject.role in STAFF:
+        return "staff"
+    if subject.role == "owner" and getattr(subject, "committee", False):
+        return "committee"
+    if subject.role == "vendor":
+        return "merchant"
+    return None
+
+
+def may_sanction(actor, subject) -> bool:
+    """Staff sanction members; staff accounts are answered for elsewhere, never sanctioned here."""
+    return can(actor, "moderation.act") and subject is not None and subject.role not in STAFF
 
 
 def is_staff(actor) -> bool:

@@ -18,7 +18,7 @@ def _limit() -> int:
 @bp.get("/desk/options")
 def options():
     """What the forms offer: categories with their targets, departments, statuses."""
-    policy.require(actor(), "users.read")
+    policy.require_member(actor())
     targets = services.targets()
     return jsonify({
         "notice_categories": list(services.NOTICE_CATEGORIES),

@@ -213,7 +213,7 @@ def _notice_filter(actor):
 
 def notices(actor, *, category=None, q=None, before: int | None = None, limit: int = 50) -> tuple[list, int | None]:
     """The archive, newest first, optionally of one category and containing ``q`` in title or text."""
-    policy.require(actor, "users.read")
+    policy.require_member(actor)
     query = select(Notice).where(_notice_filter(actor)).options(selectinload(Notice.buildings))
     if category:
         query = query.where(Notice.category == _choice(category, "category", NOTICE_CATEGORIES))
@@ -234,7 +234,7 @@ def notices(actor, *, category=None, q=None, before: int | None = None, limit: i
 
 
 def notice(actor, notice_id: int) -> Notice:
-    policy.require(actor, "users.read")
+    policy.require_member(actor)
     found = db.session.get(Notice, notice_id)
     if found is None or not policy.can(actor, "notice.view", found):
         raise NotFound(_("No such notice."))
@@ -443,7 +443,7 @@ def _photos(actor, ids) -> list[Attachment]:
 
 def ticket(actor, kind: str, ticket_id: int) -> Ticket:
     """One ticket the actor may see: someone else's answers 404, as if it did not exist."""
-    policy.require(actor, "users.read")
+    policy.require_member(actor)
     found = db.session.get(Ticket, ticket_id)
     if found is None or found.kind != kind or not policy.can(actor, "ticket.view", found):
         raise NotFound(_("No such request."))
@@ -580,7 +580,7 @@ def tickets(actor, kind: str, *, scope: str | None = None, status=None, overdue_
             department=None, category=None, before: int | None = None, limit: int = 50) -> tuple[list, int | None]:
     """``mine`` (the default for residents), ``all`` (the default for overseers) or ``public`` (complaints and
     suggestions their filers made public); newest first."""
-    policy.require(actor, "users.read")
+    policy.require_member(actor)
     if kind not in KINDS:
         raise NotFound(_("Not found."))
     oversee = policy.can(actor, "ticket.list_all")
@@ -756,7 +756,7 @@ def _question(raw, field: str) -> dict:
 
 
 def surveys(actor, *, before: int | None = None, limit: int = 50) -> tuple[list, int | None]:
-    policy.require(actor, "users.read")
+    policy.require_member(actor)
     query = select(Survey)
     if before:
         query = query.where(Survey.id < before)
@@ -769,7 +769,7 @@ def surveys(actor, *, before: int | None = None, limit: int = 50) -> tuple[list,
 
 
 def survey(actor, survey_id: int) -> Survey:
-    policy.require(actor, "users.read")
+    policy.require_member(actor)
     found = db.session.get(Survey, survey_id)
     if found is None:
         raise NotFound(_("No such survey."))

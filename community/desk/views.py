@@ -68,7 +68,7 @@ def labels() -> dict:
 @login_required
 def hub():
     me = actor()
-    policy.require(me, "users.read")
+    policy.require_member(me)
     notices, _next = services.notices(me, limit=5)
     surveys, _next = services.surveys(me, limit=20)
     counts = {}

@@ -12,11 +12,13 @@ from ..accounts.models import User
 from ..audit import services as audit
 from ..boards import services as boards
 from ..boards.models import Notification, Post, Thread
+from ..chat import live as chat_live
+from ..chat import services as chat
 from ..chat.models import Message
 from ..core import policy, sanitize
 from ..core.errors import Conflict, Invalid, NotFound, is_id
 from ..core.timeutil import iso, utcnow
-from ..extensions import db, socketio
+from ..extensions import db
 from ..rules import services as rules
 from . import sanctions
 from .models import Appeal, ModerationAction, ModeratorNote, QueueClaim, Report, Sanction
@@ -84,9 +86,9 @@ def report(actor, target, clause, note=None) -> Report:
         if threshold and reporters >= threshold:
             row.status = "hidden"
             audit.record(None, "content.auto_hidden", key, {"reports": reporters, "clause": clause})
+            if kind == "message":
+                chat_live.removed(row)
     db.session.commit()
-    if kind == "message" and row.status == "hidden":
-        socketio.emit("message_removed", {"id": row.id, "room": row.room}, to=row.room)
     return new
 
 
@@ -179,8 +181,8 @@ def act(actor, data: dict) -> tuple[ModerationAction, Sanction | None]:
     audit.record(actor, f"moderation.{action}", key, {
         "action_id": record.id, "clause": clause, "reason": reason, "snapshot": snapshot,
         "sanction_id": sanction.id if sanction else None, "hours": data.get("hours") if sanction else None})
+    _push(action, kind, row, sanction)
     db.session.commit()
-    _after_commit(action, kind, row, sanction)
     return record, sanction
 
 
@@ -214,7 +216,7 @@ def _apply_to_content(action: str, kind: str, row) -> None:
 def _sanction(actor, subject: User, kind: str, clause: str, reason: str, data: dict) -> Sanction:
     from ..accounts.services import revoke_all_tokens
 
-    if subject.role in policy.STAFF:
+    if not policy.may_sanction(actor, subject):
         raise Invalid(_("Staff accounts are not sanctioned here."), field="target")
     hours = _hours(data.get("hours"), required=kind in ("mute", "suspend"))
     reentry = data.get("reentry")
@@ -239,19 +241,15 @@ def _sanction(actor, subject: User, kind: str, clause: str, reason: str, data: d
     return sanction
 
 
-def _after_commit(action: str, kind: str, row, sanction: Sanction | None) -> None:
-    from ..chat import services as chat
-
+def _push(action: str, kind: str, row, sanction: Sanction | None) -> None:
+    """Queue what the action changes on open screens; it is sent once the action commits."""
     if kind == "message" and action == "hide":
-        socketio.emit("message_removed", {"id": row.id, "room": row.room}, to=row.room)
+        chat_live.removed(row)
     elif kind == "message" and action in ("approve", "restore"):
         chat.broadcast(row)
     if sanction is not None:
-        event = {"kind": sanction.kind, "until": iso(sanction.ends_at)}
-        if sanction.kind in ("suspend", "blacklist"):
-            chat.disconnect_user(sanction.user_id, event)
-        else:
-            socketio.emit("sanctioned", event, to=f"user-{sanction.user_id}")
+        chat_live.sanctioned(sanction.user_id, {"kind": sanction.kind, "until": iso(sanction.ends_at)},
+                             disconnect=sanction.kind in ("suspend", "blacklist"))
 
 
 def _lift(actor, data: dict) -> tuple[ModerationAction, Sanction]:

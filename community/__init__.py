@@ -12,6 +12,7 @@ from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from . import config as settings
+from .core import policy
 from .core.errors import AppError
 from .core.http import (
     API_BLUEPRINTS,
@@ -22,7 +23,7 @@ from .core.http import (
     is_api_request,
     refuse_nul_in_forms,
 )
-from .core.web import local_time
+from .core.web import badge_label, badge_labels, local_time, role_label
 from .extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,6 +88,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.after_request(_security_headers)
     app.context_processor(_template_globals)
     app.add_template_filter(local_time, "when")
+    # Globals rather than context, so that imported macros see them too.
+    app.jinja_env.globals.update(badge_of=policy.badge, badge_label=badge_label, badge_labels=badge_labels,
+                                 role_label=role_label)
     return app
 
 

@@ -176,7 +176,8 @@ def test_new_rules_send_writers_to_the_rules_first(client, owner, admin, thread)
 
 
 def test_notifications_page_marks_them_read(client, owner, resident, thread):
-    boards.reply(resident, thread.id, "@一栋老王 我去搬走。")
+    boards.reply(resident, thread.id, "@一栋老王 我去搬走。")  # a reply that also mentions: one notification
+    boards.reply(resident, thread.id, "还有一件事。")
     sign_in(client, owner)
     assert '<span class="nav-count">2' in client.get("/boards").get_data(as_text=True)
     page = client.get("/notifications").get_data(as_text=True)

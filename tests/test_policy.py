@@ -1,5 +1,7 @@
 """The role × action matrix of the one policy module, without HTTP; then the same rules over HTTP."""
 
+import re
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -245,3 +247,109 @@ def test_chat_rooms(target, role, read, send):
     who = resident_of(role, "1") if role in ("owner", "committee", "resident") else actor(role)
     assert policy.can(who, "chat.read", target) is read
     assert policy.can(who, "chat.send", target) is send
+
+
+# ---- which: the scope table -------------------------------------------------------------------
+
+
+SCOPE_ROLES = ("owner", "resident", "vendor", "committee", "staff", "admin")
+
+
+def person(role: str, pid: int = 1, **extra):
+    base = "owner" if role == "committee" else role
+    return SimpleNamespace(id=pid, role=base, committee=role == "committee", status="approved",
+                           building_codes=frozenset({"1"}), **extra)
+
+
+# role -> (sees others' held, sees others' hidden)
+CONTENT_SCOPE = {"owner": (False, False), "resident": (False, False), "vendor": (False, False),
+                 "committee": (True, True), "staff": (True, True), "admin": (True, True)}
+
+
+@pytest.mark.parametrize("role", SCOPE_ROLES)
+@pytest.mark.parametrize("status", ["visible", "held", "hidden"])
+def test_content_scope_table(role, status):
+    reader = person(role)
+    found = policy.content_scope(reader)
+    others = {"visible": True, "held": CONTENT_SCOPE[role][0], "hidden": CONTENT_SCOPE[role][1]}[status]
+    assert found.admits(status, author_id=99) is others
+    assert found.admits(status, author_id=reader.id) is (status != "hidden" or others)
+    target = SimpleNamespace(status=status, author_id=99)
+    assert policy.can(reader, "content.view", target) is others  # "whether" and "which" agree
+
+
+def test_no_scope_without_standing():
+    for status in ("pending", "suspended", "blacklisted"):
+        assert policy.content_scope(SimpleNamespace(id=1, role="owner", committee=False, status=status)) \
+            .admits("visible", 2) is False
+    assert policy.content_scope(None).admits("visible", 2) is False
+
+
+ROOMS = {
+    "lobby": SimpleNamespace(kind="lobby", building=None, owner_id=None),
+    "announcements": SimpleNamespace(kind="announcements", building=None, owner_id=None),
+    "own-building": SimpleNamespace(kind="building", building="1", owner_id=None),
+    "other-building": SimpleNamespace(kind="building", building="2", owner_id=None),
+    "committee": SimpleNamespace(kind="committee", building=None, owner_id=None),
+    "staff": SimpleNamespace(kind="staff", building=None, owner_id=None),
+    "own-desk": SimpleNamespace(kind="desk", building=None, owner_id=1),
+    "other-desk": SimpleNamespace(kind="desk", building=None, owner_id=2),
+}
+# role -> rooms read, rooms whose held messages are shown live
+ROOM_SCOPE = {
+    "owner": ({"lobby", "announcements", "own-building", "own-desk"}, set()),
+    "resident": ({"lobby", "announcements", "own-building", "own-desk"}, set()),
+    "vendor": ({"lobby", "announcements", "own-desk"}, set()),
+    "committee": ({"lobby", "announcements", "own-building", "other-building", "committee", "staff", "own-desk",
+                   "other-desk"},
+                  {"lobby", "announcements", "own-building", "other-building", "committee", "staff", "own-desk",
+                   "other-desk"}),
+    "staff": ({"lobby", "announcements", "own-building", "other-building", "staff", "own-desk", "other-desk"},
+              {"lobby", "announcements", "own-building", "other-building", "staff", "own-desk", "other-desk"}),
+    "admin": ({"lobby", "announcements", "own-building", "other-building", "staff", "own-desk", "other-desk"},
+              {"lobby", "announcements", "own-building", "other-building", "staff", "own-desk", "other-desk"}),
+}
+
+
+@pytest.mark.parametrize("role", SCOPE_ROLES)
+@pytest.mark.parametrize("room", sorted(ROOMS))
+def test_room_scope_table(role, room):
+    reader, target = person(role), ROOMS[room]
+    reads, held = ROOM_SCOPE[role]
+    assert policy.can(reader, "chat.read", target) is (room in reads)
+    assert policy.sees_held(reader, target) is (room in held)
+    if room in reads:
+        assert target.kind in policy.chat_room_kinds(reader)
+
+
+@pytest.mark.parametrize(("role", "badge"), [("owner", None), ("resident", None), ("vendor", "merchant"),
+                                              ("committee", "committee"), ("staff", "staff"), ("admin", "staff")])
+def test_badges(role, badge):
+    subject = person(role)
+    assert policy.badge(subject) == badge
+    assert policy.badge({"role": subject.role, "committee": subject.committee}) == badge
+
+
+@pytest.mark.parametrize("role", SCOPE_ROLES)
+def test_who_may_be_sanctioned(role):
+    assert policy.may_sanction(person("staff", 5), person(role)) is (role not in ("staff", "admin"))
+    assert policy.may_sanction(person("committee", 5), person("owner")) is False
+
+
+def test_personal_view_without_a_subject_is_about_other_people():
+    assert policy.personal_view(person("staff")) == "full"
+    assert policy.personal_view(person("committee")) == "masked"
+    assert policy.personal_view(person("owner")) == "public"
+
+
+ROLE_TEST = re.compile(r"\brole\s*(==|!=|in\b|not in\b)|\bis_staff\b|\bis_committee\b|\.role\b(?!\()"
+                       r"|\[['\"]role['\"]\]")
+
+
+def test_no_role_names_are_compared_in_templates_scripts_or_views():
+    root = Path(__file__).resolve().parent.parent
+    files = [*root.glob("templates/**/*.html"), *root.glob("static/js/*.js"), *root.glob("community/*/views.py")]
+    found = [f"{f.relative_to(root)}:{n}: {line.strip()}" for f in files
+             for n, line in enumerate(f.read_text().splitlines(), 1)
+             if ROLE_TEST.search(line) and "_form.role" not in line]
+    assert found == []

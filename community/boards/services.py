@@ -204,12 +204,32 @@ def _count_reply(found: Thread, post: Post, now) -> None:
     """A reply that readers can now see: it counts, the thread is active again, the answered author is told."""
     found.reply_count += 1
     found.last_post_at, found.last_post_id = now, max(post.id, found.last_post_id or 0)
-    parent_author = db.session.scalar(select(Post.author_id).where(Post.id == post.parent_id)) \
-        if post.parent_id else None
-    answered = parent_author or found.author_id
-    if answered != post.author_id:
-        db.session.add(Notification(user_id=answered, kind="reply", actor_id=post.author_id, thread_id=found.id,
-                                    post_id=post.id, created_at=now))
+    announce(post, now)
+
+
+def announce(post: Post, now=None) -> None:
+    """Content that readers can now see tells the people it concerns, whichever path made it visible (posting,
+    approval of held content, an edit that adds a mention): the author it answers and those it mentions, one
+    entry per person and post, never the writer, never twice."""
+    if post.status != "visible":
+        return
+    now = now or utcnow()
+    concerned: dict[int, str] = {}
+    if not post.opening:
+        parent_author = db.session.scalar(select(Post.author_id).where(Post.id == post.parent_id)) \
+            if post.parent_id else None
+        answered = parent_author or db.session.scalar(select(Thread.author_id).where(Thread.id == post.thread_id))
+        concerned[answered] = "reply"
+    for user_id in _mentioned_users(post.body).values():
+        concerned.setdefault(user_id, "mention")
+    concerned.pop(post.author_id, None)
+    if not concerned:
+        return
+    told = set(db.session.scalars(select(Notification.user_id).where(
+        Notification.post_id == post.id, Notification.user_id.in_(list(concerned)))))
+    db.session.add_all([Notification(user_id=user_id, kind=kind, actor_id=post.author_id, thread_id=post.thread_id,
+                                     post_id=post.id, created_at=now)
+                        for user_id, kind in concerned.items() if user_id not in told])
 
 
 def reply_status_changed(post: Post, was: str) -> None:
@@ -247,6 +267,7 @@ def edit(actor, post_id: int, body) -> Post:
         post.status = "held"
         if post.opening:
             db.session.get(Thread, post.thread_id).status = "held"
+    announce(post, now)  # a mention the edit added
     if policy.is_staff(actor):
         audit.record(actor, "post.edited", f"post:{post.id}", {})
     db.session.commit()
@@ -274,7 +295,7 @@ def _mentioned_users(body: str) -> dict[str, int]:
 def _write_post(actor, found: Thread, parent: Post | None, body: str, status: str, now, attachment_ids,
                 opening: bool = False) -> Post:
     body = _attach(actor, body, attachment_ids)
-    html, mentioned = _render(body)
+    html, _mentioned = _render(body)
     post = Post(thread_id=found.id, parent_id=parent.id if parent else None, author_id=actor.id, opening=opening,
                 body=body, body_html=html, status=status, created_at=now)
     db.session.add(post)
@@ -283,10 +304,8 @@ def _write_post(actor, found: Thread, parent: Post | None, body: str, status: st
     if keys:
         db.session.execute(update(Attachment).where(Attachment.key.in_(keys), Attachment.uploader_id == actor.id,
                                                     Attachment.post_id.is_(None)).values(post_id=post.id))
-    if status == "visible":
-        for user_id in set(mentioned.values()) - {actor.id}:
-            db.session.add(Notification(user_id=user_id, kind="mention", actor_id=actor.id, thread_id=found.id,
-                                        post_id=post.id, created_at=now))
+    if opening:
+        announce(post, now)  # a reply is announced when it is counted
     return post
 
 

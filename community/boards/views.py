@@ -13,7 +13,7 @@ from ..accounts.services import user_for_token
 from ..core import policy, sanitize
 from ..core.errors import AppError, Invalid, RulesNotAccepted, RuleViolation
 from ..core.http import bearer_token
-from ..core.web import actor, attach_error, login_required
+from ..core.web import actor, attach_error, badge_label, login_required
 from ..moderation import services as moderation
 from ..rules import services as rules
 from . import media, services
@@ -162,10 +162,9 @@ def _author_labels(page: dict) -> dict[int, tuple[str, str]]:
     for card in [page["author"], *(p["author"] for p in page["posts"])]:
         if card["id"] in labels:
             continue
-        if card["role"] in policy.STAFF:
-            labels[card["id"]] = ("tag tag-staff", _("Property staff"))
-        elif card["committee"]:
-            labels[card["id"]] = ("tag tag-committee", _("Committee"))
+        badge = policy.badge(card)
+        if badge:
+            labels[card["id"]] = (f"tag tag-{badge}", badge_label(badge))
         else:
             labels[card["id"]] = ("muted", _("Building %(b)s", b=card["building"]) if card["building"] else "")
     return labels

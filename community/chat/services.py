@@ -269,6 +269,7 @@ def close_desk(actor, user_id: int) -> None:
 
 def serialize(message: Message) -> dict:
     author = message.author
-    return {"id": message.id, "room": message.room, "author": accounts.serialize_public(author),
+    card = accounts.serialize_public(author) | {"badge": policy.badge(author)}
+    return {"id": message.id, "room": message.room, "author": card,
             "body_html": message.body_html, "status": message.status, "created_at": iso(message.created_at),
             "client_id": message.client_id}

@@ -4,6 +4,8 @@ An actor is anything with ``id``, ``role``, ``committee`` and ``status`` (a ``Us
 ``can`` answers yes or no; ``require`` raises the error the caller should see.
 """
 
+from collections.abc import Mapping
+
 from .errors import Denied, NotFound, Unauthenticated
 
 
@@ -214,11 +216,12 @@ def require(actor, action: str, target=None, *, hide: bool = False) -> None:
         raise Denied(N_("You are not allowed to do this."))
 
 
-def personal_view(actor, subject) -> str:
-    """How much of ``subject``'s personal data ``actor`` may see: full, masked or public."""
+def personal_view(actor, subject=None) -> str:
+    """How much of ``subject``'s personal data ``actor`` may see: full, masked or public. Without a subject:
+    how much of other people's (the roster's owners, say)."""
     if actor is None or not in_good_standing(actor):
         return "public"
-    if actor.id == subject.id or actor.role in STAFF:
+    if (subject is not None and actor.id == subject.id) or actor.role in STAFF:
         return "full"
     if "committee" in roles_of(actor):
         return "masked"
@@ -280,22 +283,28 @@ def watches_desk(actor) -> bool:
     return can(actor, "desk.manage")
 
 
+def _field(subject, name: str):
+    """People come as accounts or as the public cards pages are built from."""
+    return subject.get(name) if isinstance(subject, Mapping) else getattr(subject, name, None)
+
+
 def badge(subject) -> str | None:
     """The tag shown beside a person wherever they appear: staff, committee, merchant or none."""
     if subject is None:
         return None
-    if subject.role in STAFF:
+    role = _field(subject, "role")
+    if role in STAFF:
         return "staff"
-    if subject.role == "owner" and getattr(subject, "committee", False):
+    if role == "owner" and _field(subject, "committee"):
         return "committee"
-    if subject.role == "vendor":
+    if role == "vendor":
         return "merchant"
     return None
 
 
 def may_sanction(actor, subject) -> bool:
     """Staff sanction members; staff accounts are answered for elsewhere, never sanctioned here."""
-    return can(actor, "moderation.act") and subject is not None and subject.role not in STAFF
+    return can(actor, "moderation.act") and subject is not None and _field(subject, "role") not in STAFF
 
 
 def is_staff(actor) -> bool:

@@ -54,3 +54,22 @@ def local_time(value: str | None) -> str:
 @cache
 def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
+
+
+def badge_labels() -> dict[str, str]:
+    """What each of the policy's badges (``policy.badge``) says beside a person's name."""
+    from flask_babel import gettext as _
+    return {"staff": _("Property staff"), "committee": _("Committee"), "merchant": _("Merchant")}
+
+
+def badge_label(badge: str | None) -> str:
+    return badge_labels().get(badge, "") if badge else ""
+
+
+def role_label(user) -> str:
+    """A person's role in words, for their own account page and the staff lists."""
+    from flask_babel import gettext as _
+    names = {"owner": _("Owner"), "resident": _("Resident"), "vendor": _("Vendor"), "staff": _("Staff"),
+             "admin": _("Admin")}
+    label = names.get(user.role, user.role)
+    return f"{label} · {_('Committee member')}" if getattr(user, "committee", False) else label

@@ -18,6 +18,6 @@ def import_units():
 def list_units():
     after, limit = page_args()
     units = services.list_units(actor(), after=after, limit=limit, building=request.args.get("building"))
-    view = "full" if policy.is_staff(actor()) else "masked"
+    view = policy.personal_view(actor())
     items = [services.serialize_unit(u, view) for u in units]
     return jsonify(page(items, limit, units[-1].id if units else None))

@@ -34,7 +34,7 @@ def roster():
                 return redirect(url_for("estate.roster"))
     after = request.args.get("after", 0, type=int)
     units = services.list_units(actor(), after=after, limit=100, building=request.args.get("building") or None)
-    view = "full" if policy.is_staff(actor()) else "masked"
+    view = policy.personal_view(actor())
     return render_template("estate/roster.html", form=form, units=[services.serialize_unit(u, view) for u in units],
                            can_import=policy.can(actor(), "roster.import"),
                            next_after=units[-1].id if len(units) == 100 else None)

@@ -207,10 +207,15 @@ def _apply_to_content(action: str, kind: str, row) -> None:
     # A thread and its opening post, which carries its body, are held, hidden and shown together.
     if kind == "post" and row.opening:
         db.session.get(Thread, row.thread_id).status = row.status
+        opening = row
     elif kind == "thread":
         opening = db.session.scalar(select(Post).where(Post.thread_id == row.id, Post.opening.is_(True)))
         if opening is not None:
             opening.status = row.status
+    else:
+        opening = None
+    if opening is not None:
+        boards.announce(opening)
 
 
 def _sanction(actor, subject: User, kind: str, clause: str, reason: str, data: dict) -> Sanction:

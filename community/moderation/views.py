@@ -132,8 +132,8 @@ def _queue_page(failed: ActForm | None = None):
     for item in items:
         author = people.get(item["author_id"])
         item["author"] = author
-        item["suggestion"] = sanctions.suggestion(author["id"]) \
-            if author and author["role"] not in policy.STAFF else None
+        item["can_sanction"] = policy.may_sanction(actor(), author)
+        item["suggestion"] = sanctions.suggestion(author["id"]) if item["can_sanction"] else None
         item["claimer"] = people.get(item["claimed_by"])
         if failed is not None and failed.target.data == item["target"]:
             form, failed = failed, None

@@ -9,6 +9,7 @@
   if (!root || typeof window.io !== "function") return;
 
   const data = root.dataset;
+  const badges = JSON.parse(data.badges || "{}");
   const room = data.room;
   const me = Number(data.me);
   const pageSize = Number(data.page) || 50;
@@ -74,8 +75,10 @@
     li.classList.toggle("held", m.status === "held");
     li.classList.remove("pending", "failed");
     li.querySelector(".msg-author").textContent = m.author.display_name;
-    li.querySelector(".tag-staff").hidden = !["staff", "admin"].includes(m.author.role);
-    li.querySelector(".tag-committee").hidden = !m.author.committee;
+    const badge = li.querySelector(".badge");
+    badge.hidden = !m.author.badge;
+    badge.className = m.author.badge ? `tag badge tag-${m.author.badge}` : "tag badge";
+    badge.textContent = m.author.badge ? badges[m.author.badge] || "" : "";
     const time = li.querySelector("time");
     time.dateTime = m.created_at;
     time.textContent = when(m.created_at);
@@ -372,6 +375,12 @@
   socket.on("message", (m) => show(m));
   socket.on("message_removed", (m) => {
     if (m.room === room) removed(m.id);
+  });
+  // Rights changed while the page was open (left the committee, sold the unit): this room is no longer theirs.
+  socket.on("room_left", (r) => {
+    if (r.room !== room) return;
+    ready = false;
+    status(data.tRoomLeft, "closed");
   });
   socket.on("sanctioned", (s) => {
     const until = s.until ? when(s.until) : "";

@@ -108,3 +108,25 @@ def test_successful_logins_do_not_count(make_app):
         phone = user.phone
     for _ in range(5):
         assert client.post("/api/v1/auth/token", json={"phone": phone, "password": PASSWORD}).status_code == 200
+
+
+def test_standing_is_checked_on_every_call_not_only_by_revoked_tokens(api, client, owner, staff):
+    """A suspension in force refuses the API and the pages even for a credential nobody revoked."""
+    from datetime import timedelta
+
+    from community.core.timeutil import utcnow
+    from community.extensions import db
+    from community.moderation.models import Sanction
+
+    token = api.token_for(owner)
+    with client.session_transaction() as session:
+        session["_user_id"] = owner.get_id()
+    db.session.add(Sanction(user_id=owner.id, kind="suspend", clause="2.2", reason="x", created_by_id=staff.id,
+                            created_at=utcnow(), ends_at=utcnow() + timedelta(hours=1)))
+    db.session.commit()
+    r = api.get("/me", token=token)
+    assert r.status_code == 403 and r.get_json()["error"]["code"] == "suspended"
+    page = client.get("/boards")
+    assert page.status_code == 302 and page.headers["Location"].startswith("/login")
+    with client.session_transaction() as session:
+        assert "_user_id" not in session

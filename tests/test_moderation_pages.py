@@ -170,6 +170,21 @@ def test_hide_and_mute_in_one_decision(client, staff, owner, reported):
     assert f'data-target="{target}"' not in html and "Decision recorded" in html
 
 
+def test_suspend_and_hide_while_the_author_has_chat_open(app, api, client, staff, owner, reported):
+    from tests.test_chat import Socket
+    sock = Socket(app, api, owner)
+    assert sock.emit("join", {"room": "lobby"})["ok"] is True
+    target = f"thread:{reported.id}"
+    r = decide(sign_in(client, staff), target, action="hide", sanction="suspend", clause="2.2", reason="屡教不改",
+               hours="24")
+    assert r.status_code == 302 and r.headers["Location"].endswith("/staff/moderation")
+    assert actions(target) == ["suspend", "hide"]
+    db.session.refresh(reported)
+    assert reported.status == "hidden"
+    assert sock.connected is False and [e["kind"] for e in sock.received("sanctioned")] == ["suspend"]
+    assert "Decision recorded" in page(client.get("/staff/moderation"))
+
+
 @pytest.mark.parametrize("fields,field,message", [
     ({"action": "hide", "clause": "2.2"}, "reason", "This field is required."),
     ({"sanction": "mute", "reason": "刷屏", "clause": "2.2", "action": "hide"}, "hours",

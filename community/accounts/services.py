@@ -178,6 +178,17 @@ def register(data: dict) -> User:
     return user
 
 
+def standing(actor, *, writing: bool = False) -> None:
+    """Whether an account may act now, the one place that decides it for pages, the API and sockets: raise the
+    error it should see (pending, rejected, suspended, blacklisted; for writing also muted or the current rules
+    not accepted)."""
+    if actor is None:
+        raise Denied(_("Please log in first."), code="unauthenticated", status=401)
+    check_standing(actor)
+    if writing:
+        require_writer(actor)
+
+
 def require_writer(actor) -> None:
     """Whoever posts or chats must be approved, not muted, and have accepted the current rules."""
     policy.require_member(actor)

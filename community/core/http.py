@@ -39,7 +39,7 @@ def bearer_token() -> str | None:
 
 
 def _resolve_actor() -> None:
-    from ..accounts.services import user_for_token
+    from ..accounts.services import standing, user_for_token
 
     _refuse_nul()
     token = bearer_token()
@@ -51,8 +51,11 @@ def _resolve_actor() -> None:
         g.actor = current_user if current_user.is_authenticated else None
         if g.actor is not None and request.method not in {"GET", "HEAD", "OPTIONS"}:
             csrf.protect()
-    if g.actor is None and request.endpoint not in PUBLIC_ENDPOINTS:
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return
+    if g.actor is None:
         raise Unauthenticated(_("Please log in first."))
+    standing(g.actor)  # every call, not only tokens revoked when a sanction was made
 
 
 def _refuse_nul() -> None:

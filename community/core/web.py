@@ -4,8 +4,8 @@ from datetime import datetime
 from functools import cache, wraps
 from zoneinfo import ZoneInfo
 
-from flask import current_app, redirect, request, url_for
-from flask_login import current_user
+from flask import current_app, flash, redirect, request, url_for
+from flask_login import current_user, logout_user
 
 from .errors import AppError
 
@@ -18,6 +18,13 @@ def login_required(view):
             return redirect(url_for("accounts.login", next=request.full_path if request.method == "GET" else None))
         if current_user.status in ("pending", "rejected"):
             return redirect(url_for("accounts.status"))
+        from ..accounts.services import standing
+        try:
+            standing(current_user._get_current_object())
+        except AppError as error:  # suspended or removed since signing in: the session ends here
+            logout_user()
+            flash(str(error.message), "error")
+            return redirect(url_for("accounts.login"))
         return view(*args, **kwargs)
     return wrapper
 

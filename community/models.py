@@ -2,7 +2,7 @@
 
 from .accounts.models import ApiToken, Registration, User, UserUnit  # noqa: F401
 from .audit.models import AuditEntry  # noqa: F401
-from .boards.models import Attachment, Board, Notification, Post, PostRevision, Thread, ThreadRead  # noqa: F401
+from .boards.models import Attachment, Board, Post, PostRevision, Thread, ThreadRead  # noqa: F401
 from .chat.models import ChatConnection, DeskConversation, Message, RoomRead  # noqa: F401
 from .desk.models import (  # noqa: F401
     Notice,
@@ -18,5 +18,6 @@ from .desk.models import (  # noqa: F401
 )
 from .estate.models import Building, Owner, Unit  # noqa: F401
 from .moderation.models import Appeal, ModerationAction, ModeratorNote, QueueClaim, Report, Sanction  # noqa: F401
+from .notifications.models import Notification  # noqa: F401
 from .rules.models import RulesVersion  # noqa: F401
 from .votes.models import PaperBallot, Vote, VoteCount, VoteReceipt, VoteVoter, VoteVoterUnit  # noqa: F401

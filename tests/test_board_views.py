@@ -12,6 +12,7 @@ from community.boards import services as boards
 from community.boards.models import Attachment, Post, Thread
 from community.extensions import db
 from community.moderation.models import Report
+from community.notifications import services as notifications
 from community.rules import services as rules
 from tests.test_web import csrf_from
 
@@ -182,10 +183,10 @@ def test_notifications_page_marks_them_read(client, owner, resident, thread):
     assert '<span class="nav-count">2' in client.get("/boards").get_data(as_text=True)
     page = client.get("/notifications").get_data(as_text=True)
     assert page.count('class="notification unread"') == 2 and "nav-count" not in page
-    assert boards.unread_count(owner) == 0
+    assert notifications.unread_count(owner) == 0
     boards.reply(resident, thread.id, "已经搬走了。")
     r = client.post("/notifications/read")
-    assert r.status_code == 302 and boards.unread_count(owner) == 0
+    assert r.status_code == 302 and notifications.unread_count(owner) == 0
 
 
 def test_report_a_post_once(client, owner, resident, thread):

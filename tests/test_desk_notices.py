@@ -6,10 +6,10 @@ import contextvars
 import pytest
 
 from community.audit.models import AuditEntry
-from community.boards.models import Notification
 from community.chat.models import Message
 from community.desk import services as desk
 from community.extensions import db, socketio
+from community.notifications.models import Notification
 from tests.conftest import error_of
 
 NOTICE = {"title": "3号楼停水通知", "body": "明天 **9:00-12:00** 3号楼停水，请提前储水。", "category": "outage"}

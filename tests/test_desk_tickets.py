@@ -8,10 +8,10 @@ import pytest
 from PIL import Image
 
 from community.audit.models import AuditEntry
-from community.boards.models import Notification
 from community.core.timeutil import frozen
 from community.desk import services as desk
 from community.extensions import db
+from community.notifications.models import Notification
 from tests.conftest import error_of
 from tests.fixtures.people import set_policy
 

@@ -316,8 +316,8 @@ def test_reply_counts_follow_what_readers_see(api, staff, owner, resident, threa
         return next(t["replies"] for t in items if t["id"] == thread_id)
 
     def told() -> list[int]:
-        from community.boards.models import Notification
         from community.extensions import db
+        from community.notifications.models import Notification
         return [n.post_id for n in db.session.query(Notification).filter_by(user_id=owner.id, kind="reply")]
 
     held = api.post(f"/threads/{thread_id}/posts", user=resident, json={"body": "需要的话加微信"}).get_json()

@@ -50,18 +50,6 @@ def revisions(post_id: int):
     return jsonify({"items": services.revisions(actor(), post_id), "next": None})
 
 
-@bp.get("/notifications")
-def notifications():
-    limit = int_arg("limit", 50, minimum=1, maximum=200)
-    items = services.notifications(actor(), before=int_arg("before"), limit=limit)
-    return jsonify({"items": items, "next": items[-1]["id"] if items and len(items) == limit else None,
-                    "unread": services.unread_count(actor())})
-
-
-@bp.post("/notifications/read")
-def read_notifications():
-    ids = json_body().get("ids") if request.get_data() else None  # no body at all: mark every one read
-    return jsonify({"marked": services.mark_notifications_read(actor(), ids)})
 
 
 @bp.post("/attachments")

@@ -86,19 +86,6 @@ class Attachment(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class Notification(db.Model):
-    __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    kind: Mapped[str] = mapped_column(String(16))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    thread_id: Mapped[int | None] = mapped_column(ForeignKey("threads.id"))
-    post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    read_at: Mapped[datetime | None]
-
-
 class ThreadRead(db.Model):
     """How far a reader has read a thread, for unread markers."""
     __tablename__ = "thread_reads"

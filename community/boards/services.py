@@ -14,8 +14,9 @@ from ..core import policy, sanitize, scope
 from ..core.errors import Denied, Invalid, NotFound, is_id
 from ..core.timeutil import iso, utcnow
 from ..extensions import db
+from ..notifications import services as notifications
 from ..rules import services as rules
-from .models import Attachment, Board, Notification, Post, PostRevision, Thread, ThreadRead
+from .models import Attachment, Board, Post, PostRevision, Thread, ThreadRead
 
 TITLE_MAX = 120
 BODY_MAX = 20000
@@ -225,11 +226,7 @@ def announce(post: Post, now=None) -> None:
     concerned.pop(post.author_id, None)
     if not concerned:
         return
-    told = set(db.session.scalars(select(Notification.user_id).where(
-        Notification.post_id == post.id, Notification.user_id.in_(list(concerned)))))
-    db.session.add_all([Notification(user_id=user_id, kind=kind, actor_id=post.author_id, thread_id=post.thread_id,
-                                     post_id=post.id, created_at=now)
-                        for user_id, kind in concerned.items() if user_id not in told])
+    notifications.about_post(post, concerned, now)
 
 
 def reply_status_changed(post: Post, was: str) -> None:
@@ -323,41 +320,6 @@ def _attach(actor, body: str, attachment_ids) -> str:
     shown = set(MEDIA_RE.findall(body))
     extra = [f"![](/media/{found[i].key})" for i in attachment_ids if found[i].key not in shown]
     return body + ("\n\n" + "\n".join(extra) if extra else "")
-
-
-# ---- notifications --------------------------------------------------------------------------------
-
-def notifications(actor, *, before: int | None = None, limit: int = 50) -> list[dict]:
-    """Newest first; ``before`` pages back through older ones."""
-    policy.require_member(actor)
-    query = select(Notification).where(Notification.user_id == actor.id)
-    if before:
-        query = query.where(Notification.id < before)
-    rows = list(db.session.scalars(query.order_by(Notification.id.desc()).limit(limit)))
-    cards = accounts.public_cards({n.actor_id for n in rows if n.actor_id})
-    titles = dict(db.session.execute(select(Thread.id, Thread.title).where(
-        Thread.id.in_({n.thread_id for n in rows if n.thread_id}))).all()) if rows else {}
-    return [{"id": n.id, "kind": n.kind, "actor": cards.get(n.actor_id), "thread_id": n.thread_id,
-             "post_id": n.post_id, "title": titles.get(n.thread_id), "created_at": iso(n.created_at),
-             "read": n.read_at is not None} for n in rows]
-
-
-def unread_count(actor) -> int:
-    return db.session.scalar(select(func.count(Notification.id)).where(
-        Notification.user_id == actor.id, Notification.read_at.is_(None)))
-
-
-def mark_notifications_read(actor, ids=None) -> int:
-    policy.require_member(actor)
-    query = update(Notification).where(Notification.user_id == actor.id, Notification.read_at.is_(None))
-    if ids is not None:
-        if not isinstance(ids, list) or len(ids) > 1000 \
-                or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
-            raise Invalid(_("Give a list of notification ids."), field="ids")
-        query = query.where(Notification.id.in_([i for i in ids if is_id(i)]))
-    count = db.session.execute(query.values(read_at=utcnow())).rowcount
-    db.session.commit()
-    return count
 
 
 # ---- what the API returns -------------------------------------------------------------------------

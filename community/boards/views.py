@@ -1,14 +1,13 @@
-"""The phone pages of the boards: board list, thread list, thread, compose, edit, report, notifications, search."""
+"""The phone pages of the boards: board list, thread list, thread, compose, edit, report, search."""
 
 from collections import defaultdict
 from functools import wraps
 from types import SimpleNamespace
 
-from flask import Blueprint, flash, g, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from ..accounts.forms import ActionForm
 from ..accounts.services import user_for_token
 from ..core import policy, sanitize
 from ..core.errors import AppError, Invalid, RulesNotAccepted, RuleViolation
@@ -36,14 +35,7 @@ def media_file(key: str):
     return response
 
 
-@bp.app_context_processor
-def unread_notifications() -> dict:
-    """The nav badge: one count per request, and only for someone the nav is shown to."""
-    if "unread_notifications" not in g:
-        user = actor()
-        healthy = not g.get("unhandled")  # after an unexpected error the session may be unusable
-        g.unread_notifications = services.unread_count(user) if healthy and policy.in_good_standing(user) else 0
-    return {"unread_notifications": g.unread_notifications}
+
 
 
 def rules_accepted(view):
@@ -320,27 +312,8 @@ def report():
     return render_template("boards/report.html", form=form, kind=kind, summary=summary, thread_id=thread_id)
 
 
-# ---- notifications and search ---------------------------------------------------------------------
+# ---- search ---------------------------------------------------------------------
 
-@bp.get("/notifications")
-@login_required
-def notifications():
-    items = services.notifications(actor(), before=request.args.get("before", type=int))
-    unread = [n["id"] for n in items if not n["read"]]
-    if unread:
-        services.mark_notifications_read(actor(), unread)
-        g.pop("unread_notifications", None)
-    older = items[-1]["id"] if len(items) == 50 else None
-    return render_template("boards/notifications.html", items=items, older=older, form=ActionForm())
-
-
-@bp.post("/notifications/read")
-@login_required
-def read_notifications():
-    if ActionForm().validate_on_submit():
-        services.mark_notifications_read(actor())
-        flash(_("All notifications are marked as read."))
-    return redirect(url_for("boards.notifications"))
 
 
 @bp.get("/search")

@@ -22,7 +22,7 @@ from sqlalchemy.orm import selectinload
 from ..accounts import services as accounts
 from ..accounts.models import User, UserUnit
 from ..audit import services as audit
-from ..boards.models import Attachment, Notification
+from ..boards.models import Attachment
 from ..chat import services as chat
 from ..chat.models import Message
 from ..core import policy, sanitize
@@ -30,6 +30,7 @@ from ..core.errors import Conflict, Denied, Invalid, NotFound, RateLimited
 from ..core.timeutil import iso, utcnow
 from ..estate.models import Building, Unit
 from ..extensions import db
+from ..notifications.models import Notification
 from ..rules import services as rules
 from .models import (
     Notice,
@@ -170,8 +171,8 @@ def post_notice(actor, data: dict) -> Notice:
     audit.record(actor, "notice.posted", f"notice:{notice.id}", {
         "category": category, "buildings": [b.code for b in buildings], "must_acknowledge": must_acknowledge,
         "message": message.id, "recipients": len(recipients)})
-    db.session.commit()
     chat.broadcast(message)
+    db.session.commit()
     return notice
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from ..accounts.models import User
 from ..audit import services as audit
 from ..boards import services as boards
-from ..boards.models import Notification, Post, Thread
+from ..boards.models import Post, Thread
 from ..chat import live as chat_live
 from ..chat import services as chat
 from ..chat.models import Message
@@ -19,6 +19,7 @@ from ..core import policy, sanitize
 from ..core.errors import Conflict, Invalid, NotFound, is_id
 from ..core.timeutil import iso, utcnow
 from ..extensions import db
+from ..notifications import services as notifications
 from ..rules import services as rules
 from . import sanctions
 from .models import Appeal, ModerationAction, ModeratorNote, QueueClaim, Report, Sanction
@@ -242,7 +243,7 @@ def _sanction(actor, subject: User, kind: str, clause: str, reason: str, data: d
         revoke_all_tokens(subject)
         if kind == "blacklist":
             subject.status = "blacklisted"
-    db.session.add(Notification(user_id=subject.id, kind="sanction", actor_id=None, created_at=now))
+    notifications.notify([subject.id], "sanction", now=now)
     return sanction
 
 
@@ -297,7 +298,7 @@ def lift(actor, sanction: Sanction, reason: str | None) -> None:
     if sanction.kind == "mute":
         other = sanctions.in_force(subject.id, "mute")
         subject.muted_until = other.ends_at if other is not None and other.id != sanction.id else None
-    db.session.add(Notification(user_id=subject.id, kind="sanction_lifted", actor_id=None, created_at=now))
+    notifications.notify([subject.id], "sanction_lifted", now=now)
 
 
 # ---- the review queue -------------------------------------------------------------------------
@@ -413,7 +414,7 @@ def decide_appeal(actor, appeal_id: int, outcome, reason) -> Appeal:
     found.status, found.decided_by_id, found.decided_at, found.reason = outcome, actor.id, utcnow(), reason
     if outcome == "lifted" and sanction.lifted_at is None:
         _logged_lift(actor, sanction, reason, via_appeal=True)
-    db.session.add(Notification(user_id=found.user_id, kind="appeal_decided", actor_id=None, created_at=utcnow()))
+    notifications.notify([found.user_id], "appeal_decided")
     audit.record(actor, "appeal.decided", f"appeal:{found.id}", {"outcome": outcome, "reason": reason,
                                                                  "sanction_id": sanction.id})
     db.session.commit()

@@ -1,0 +1,1 @@
+"""Notifications: what happened that concerns a person, with a link to it."""

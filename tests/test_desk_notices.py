@@ -8,7 +8,7 @@ import pytest
 from community.audit.models import AuditEntry
 from community.boards.models import Notification
 from community.chat.models import Message
-from community.desk import services as desk
+from community.desk import notices as desk_notices
 from community.extensions import db, socketio
 from tests.conftest import error_of
 
@@ -177,7 +177,7 @@ def test_archive_filters_and_search(api, staff, owner):
     assert len(page["items"]) == 3 and page["next"] == page["items"][-1]["id"]
     rest = api.get(f"/notices?limit=3&before={page['next']}", user=owner).get_json()
     assert [n["title"] for n in rest["items"]] == ["消防通道清理通知"] and rest["next"] is None
-    assert desk.notices(owner, q="缴纳")[0][0]["excerpt"] == "物业费缴纳提醒。详见物业前台。"
+    assert desk_notices.notices(owner, q="缴纳")[0][0]["excerpt"] == "物业费缴纳提醒。详见物业前台。"
 
 
 def test_blocked_words_refuse_a_notice(api, staff):

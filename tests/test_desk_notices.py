@@ -85,12 +85,18 @@ def test_anonymous_gets_401(api):
 @pytest.mark.parametrize("changes,field", [
     ({"title": ""}, "title"), ({"title": "x" * 121}, "title"), ({"body": None}, "body"),
     ({"category": "party"}, "category"), ({"buildings": ["9"]}, "buildings"), ({"buildings": "1"}, "buildings"),
-    ({"must_acknowledge": "yes"}, "must_acknowledge"),
+    ({"must_acknowledge": "yes"}, "must_acknowledge"), ({"title": "停水\x00通知"}, "title"),
 ])
 def test_bad_notices_are_400_with_the_field(api, staff, changes, field):
     r = post(api, staff, **changes)
     assert r.status_code == 400
     assert error_of(r) | {"message": ""} == {"code": "invalid", "field": field, "message": ""}
+
+
+def test_padding_does_not_count_against_the_length(api, staff):
+    r = post(api, staff, title="  " + "停" * 120 + "\n")
+    assert r.status_code == 201, r.get_json()
+    assert r.get_json()["title"] == "停" * 120
 
 
 def test_reads_acknowledgements_and_units_not_reached(api, staff, owner, resident, committee_member, make_user):

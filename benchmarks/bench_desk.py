@@ -3,12 +3,12 @@
 On a fresh, migrated SQLite database (and, with ``--postgres``, also a fresh PostgreSQL database that is
 dropped afterwards) it builds an estate (``generate_estate.build_estate``: 5,000 units, 10,000 users) and times:
 
-- ``desk.services.post_notice`` to the whole estate: the notice, its announcements message and one
+- ``desk.notices.post_notice`` to the whole estate: the notice, its announcements message and one
   notification per owner and resident, in one transaction;
-- ``desk.services.receipts`` (reach per building and the units not reached) after about 60% of the audience
+- ``desk.notices.receipts`` (reach per building and the units not reached) after about 60% of the audience
   has read the notice and 30% acknowledged it (receipts written with multi-row inserts);
-- ``desk.services.notices`` (the first page of the archive) as a resident, with 500 notices in it;
-- ``desk.services.figures`` and ``figures_csv(table="requests")`` over 20,000 requests spread over a year
+- ``desk.notices.notices`` (the first page of the archive) as a resident, with 500 notices in it;
+- ``desk.figures.figures`` and ``figures_csv(table="requests")`` over 20,000 requests spread over a year
   (written with multi-row inserts, in every state, about a third of them rated).
 
 Aims: a notice to the whole estate under 2 s; receipts under 500 ms; the archive page under 30 ms;
@@ -30,7 +30,9 @@ from sqlalchemy import insert, select
 from community import create_app
 from community.accounts.models import User, UserUnit
 from community.core.timeutil import utcnow
-from community.desk import services as desk
+from community.desk import figures as desk_figures
+from community.desk import notices as desk_notices
+from community.desk import tickets as desk_tickets
 from community.desk.models import Notice, NoticeReceipt, Ticket
 from community.extensions import db
 
@@ -51,7 +53,7 @@ def best_of(label: str, fn, repeat: int = 5):
 def fill_notices(author_id: int, count: int) -> None:
     now = utcnow()
     db.session.execute(insert(Notice), [
-        {"author_id": author_id, "category": desk.NOTICE_CATEGORIES[n % 4], "title": f"通知 {n}",
+        {"author_id": author_id, "category": desk_notices.CATEGORIES[n % 4], "title": f"通知 {n}",
          "body": f"第 {n} 号通知：请各位业主留意。", "body_html": f"<p>第 {n} 号通知：请各位业主留意。</p>",
          "whole_estate": True, "must_acknowledge": False, "created_at": now - timedelta(hours=count - n)}
         for n in range(count)])
@@ -80,9 +82,9 @@ def fill_tickets(author_ids: list[int], count: int, seed: int) -> None:
     now = utcnow()
     rows = []
     for _n in range(count):
-        kind = rng.choices(desk.KINDS, weights=(8, 2, 1))[0]
-        category = rng.choice(desk.REPAIR_CATEGORIES) if kind == "repair" else kind
-        target = desk.TARGETS[category]
+        kind = rng.choices(desk_tickets.KINDS, weights=(8, 2, 1))[0]
+        category = rng.choice(desk_tickets.REPAIR_CATEGORIES) if kind == "repair" else kind
+        target = desk_tickets.TARGETS[category]
         submitted = now - timedelta(minutes=rng.randrange(365 * 24 * 60))
         row = {"kind": kind, "category": category, "author_id": rng.choice(author_ids), "common_area": "公共区域",
                "description": "测试", "public": False, "status": "submitted", "submitted_at": submitted,
@@ -90,11 +92,11 @@ def fill_tickets(author_ids: list[int], count: int, seed: int) -> None:
                "completion_due_at": submitted + timedelta(hours=target["completion_hours"])}
         stage = rng.choices(range(5), weights=(1, 1, 1, 3, 6))[0]
         at = submitted
-        for status, stamp in list(desk.STAMPS.items())[:stage]:
+        for status, stamp in list(desk_tickets.STAMPS.items())[:stage]:
             at = min(now, at + timedelta(hours=rng.uniform(0.2, target["completion_hours"] / 2)))
             row["status"], row[stamp] = status, at
         if stage:
-            row["department"], row["worker"] = rng.choice(desk.DEPARTMENTS), "师傅"
+            row["department"], row["worker"] = rng.choice(desk_tickets.DEPARTMENTS), "师傅"
         if stage == 4:
             row["rating"] = rng.choices(range(1, 6), weights=(1, 1, 2, 5, 11))[0]
         rows.append(row)
@@ -112,24 +114,24 @@ def run(url: str, name: str, args) -> None:
     with app.app_context():
         staff = db.session.get(User, built.staff_id)
         start = time.perf_counter()
-        notice = desk.post_notice(staff, {"title": "全小区停水通知", "body": "明天上午九点到十二点停水。",
+        notice = desk_notices.post_notice(staff, {"title": "全小区停水通知", "body": "明天上午九点到十二点停水。",
                                           "category": "outage", "must_acknowledge": True})
         print(f"post_notice to the whole estate: {(time.perf_counter() - start) * 1000:.0f} ms", flush=True)
         notice_id = notice.id
         fill_receipts(notice_id, args.seed)
-        found = best_of("receipts", lambda: desk.receipts(db.session.get(User, built.staff_id), notice_id))
+        found = best_of("receipts", lambda: desk_notices.receipts(db.session.get(User, built.staff_id), notice_id))
         print(f"  {found['totals']['units']:,} units, {len(found['unreached']):,} not reached", flush=True)
         fill_notices(built.staff_id, 500)
         resident = db.session.scalar(select(User).where(User.role == "owner", User.status == "approved").limit(1))
         resident_id = resident.id
-        best_of("notices page as a resident", lambda: desk.notices(db.session.get(User, resident_id), limit=50),
+        best_of("notices page as a resident", lambda: desk_notices.notices(db.session.get(User, resident_id), limit=50),
                 repeat=20)
         fill_tickets(built.user_ids[:2000], args.tickets, args.seed)
-        f = best_of("figures over 12 months", lambda: desk.figures(db.session.get(User, built.staff_id)))
+        f = best_of("figures over 12 months", lambda: desk_figures.figures(db.session.get(User, built.staff_id)))
         print(f"  filed {f['filed']:,}, satisfaction {f['satisfaction']['rate']}%, "
               f"timeliness {f['timeliness']['rate']}%, overdue now {f['overdue_now']:,}", flush=True)
         best_of("figures CSV, one row per request",
-                lambda: desk.figures_csv(db.session.get(User, built.staff_id), table="requests"), repeat=3)
+                lambda: desk_figures.figures_csv(db.session.get(User, built.staff_id), table="requests"), repeat=3)
         db.session.remove()
         db.engine.dispose()
 

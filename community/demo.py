@@ -105,7 +105,7 @@ def seed() -> list[tuple[str, str, str]]:
 def _front_desk(now, staff, people: list[User]) -> None:
     """Notices with receipts, repairs and complaints at every step, a public suggestion and an open survey,
     in the order they happened, so that the service figures have a history and one request is overdue."""
-    from .desk import services as desk
+    from .desk import notices, surveys, tickets
 
     wang, li, zhang, liu, chen, family, tenant = people[:7]
 
@@ -115,17 +115,17 @@ def _front_desk(now, staff, people: list[User]) -> None:
     def carry(who, kind, data, days, *, department, worker=None, steps=(), rating=None, comment=None):
         """File a request ``days`` ago and take it through ``steps``: (verb, hours after filing, note)."""
         with at(days):
-            found = desk.file_ticket(who, kind, data)
+            found = tickets.file_ticket(who, kind, data)
         for verb, hours, note in (("accept", 0.4, None), *steps):
             with at(days, -hours):
                 if verb == "accept":
-                    desk.accept(staff, kind, found.id, {"department": department, "worker": worker, "note": note})
+                    tickets.accept(staff, kind, found.id, {"department": department, "worker": worker, "note": note})
                 elif verb == "reopen":
-                    desk.reopen(who, kind, found.id, {"reason": note})
+                    tickets.reopen(who, kind, found.id, {"reason": note})
                 elif verb == "confirm":
-                    desk.confirm(who, kind, found.id, {"rating": rating, "comment": comment})
+                    tickets.confirm(who, kind, found.id, {"rating": rating, "comment": comment})
                 else:
-                    {"start": desk.start, "done": desk.finish, "note": desk.add_note}[verb](
+                    {"start": tickets.start, "done": tickets.finish, "note": tickets.add_note}[verb](
                         staff, kind, found.id, {"note": note})
         return found
 
@@ -165,7 +165,7 @@ def _front_desk(now, staff, people: list[User]) -> None:
 
     # The notices of this week.
     with at(4):
-        fire = desk.post_notice(staff, {
+        fire = notices.post_notice(staff, {
             "category": "fire_safety", "must_acknowledge": True, "title": "冬季消防安全告知书",
             "body": "各位业主、住户：\n\n冬季是火灾高发期，请做到：\n\n"
                     "1. **不在楼道、消防通道堆放杂物**，不占用消防车道停车；\n"
@@ -174,12 +174,12 @@ def _front_desk(now, staff, people: list[User]) -> None:
                     "4. 熟悉本楼的安全出口和灭火器位置。\n\n请阅读后点击“确认已阅读”，物业将按户统计。"})
     for who, days in ((wang, 3.9), (liu, 3.5), (chen, 3), (tenant, 2.5), (family, 2)):
         with at(days):
-            desk.acknowledge(who, fire.id)
+            notices.acknowledge(who, fire.id)
     with at(1.8):
-        desk.open_notice(li, fire.id)  # read, not yet acknowledged
+        notices.open_notice(li, fire.id)  # read, not yet acknowledged
 
     with at(3):
-        survey = desk.create_survey(staff, {
+        survey = surveys.create_survey(staff, {
             "title": "2026年度物业服务满意度调查", "per": "unit", "closes_at": (now + timedelta(days=18)).isoformat(),
             "description": "每户填写一次，约两分钟。结果将在问卷结束后向全体业主公布。",
             "questions": [
@@ -195,14 +195,14 @@ def _front_desk(now, staff, people: list[User]) -> None:
             (li, None, {q[0]: 5, q[1]: 4, q[2]: [0, 2], q[3]: "希望增加夜间巡逻。"}, 2.4),
             (liu, None, {q[0]: 3, q[1]: 2, q[2]: [1]}, 1.5)):
         with at(days):
-            desk.answer(who, survey.id, {"unit": unit, "answers": answers})
+            surveys.answer(who, survey.id, {"unit": unit, "answers": answers})
 
     # Requests open right now, one at each step.
     carry(liu, "repair", {"category": "doors_windows", "unit": "1-1-601",
                           "description": "阳台推拉门关不严，晚上漏风。"},
           2, department="engineering", worker="张师傅", steps=(("start", 20, "需要订购滑轮，预计两天到货。"),))
     with at(1, 2):
-        outage = desk.post_notice(staff, {
+        outage = notices.post_notice(staff, {
             "category": "outage", "buildings": ["2"], "title": "2号楼供水管道维修临时停水通知",
             "body": "因2号楼供水主管道维修，**明天 9:00–15:00** 2号楼全楼停水，请提前储水。给您带来不便，敬请谅解。"})
     carry(liu, "complaint", {"unit": "1-1-601", "description": "楼上装修每天晚上九点以后还在电钻施工，影响休息。"},
@@ -217,9 +217,9 @@ def _front_desk(now, staff, people: list[User]) -> None:
           0.25, department="engineering", worker="李师傅")
     for who, days in ((chen, 0.2), (li, 0.15)):
         with at(days):
-            desk.open_notice(who, outage.id)
+            notices.open_notice(who, outage.id)
     with at(0, 3):  # past its one-hour response target: it stands out for the staff
-        desk.file_ticket(family, "repair", {"category": "electrical", "unit": "1-1-601",
+        tickets.file_ticket(family, "repair", {"category": "electrical", "unit": "1-1-601",
                                             "description": "卫生间排风扇不转，开关指示灯不亮。"})
 
 

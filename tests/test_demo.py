@@ -6,7 +6,10 @@ from sqlalchemy import func, select
 from community import demo
 from community.accounts.models import User
 from community.audit import services as audit
-from community.desk import services as desk
+from community.desk import figures as desk_figures
+from community.desk import notices as desk_notices
+from community.desk import surveys as desk_surveys
+from community.desk import tickets as desk_tickets
 from community.desk.models import Notice, NoticeReceipt, Survey, SurveyResponse, Ticket
 from community.extensions import db
 from community.votes.models import Vote
@@ -25,12 +28,12 @@ def test_the_demo_fills_the_front_desk_and_opens_a_vote(app):
     fire, outage = notices["fire_safety"], notices["outage"]
     assert fire.whole_estate and fire.must_acknowledge
     assert outage.building_codes == {"2"} and not outage.must_acknowledge
-    reach = desk.receipts(staff, fire.id)["totals"]
+    reach = desk_notices.receipts(staff, fire.id)["totals"]
     assert reach["units"] == 120 and 0 < reach["units_acknowledged"] < reach["units_read"] < reach["units"]
     assert db.session.scalar(select(func.count(NoticeReceipt.id)).where(NoticeReceipt.notice_id == outage.id)) > 0
 
     repairs = list(db.session.scalars(select(Ticket).where(Ticket.kind == "repair")))
-    assert {t.status for t in repairs} == set(desk.STATUSES)
+    assert {t.status for t in repairs} == set(desk_tickets.STATUSES)
     accepted = [t for t in repairs if t.status == "accepted"]
     assert accepted and all(t.department and t.worker for t in accepted)
     assert all(t.rating for t in repairs if t.status == "confirmed")
@@ -38,22 +41,22 @@ def test_the_demo_fills_the_front_desk_and_opens_a_vote(app):
     assert complaint.department == "security" and not complaint.public
     suggestion = db.session.scalar(select(Ticket).where(Ticket.kind == "suggestion"))
     assert suggestion.public
-    seen = desk.ticket_page(owner, "suggestion", suggestion.id)
+    seen = desk_tickets.ticket_page(owner, "suggestion", suggestion.id)
     assert seen["author"] is None and seen["mine"] is False, "anonymous to other owners"
-    assert desk.ticket_page(staff, "suggestion", suggestion.id)["author"]["phone"], "never to staff"
-    overdue, _next = desk.tickets(staff, "repair", overdue_only=True)
+    assert desk_tickets.ticket_page(staff, "suggestion", suggestion.id)["author"]["phone"], "never to staff"
+    overdue, _next = desk_tickets.tickets(staff, "repair", overdue_only=True)
     assert [t["status"] for t in overdue] == ["submitted"]
     assert any(e["action"] == "reopened" for t in repairs if t.status == "confirmed"
-               for e in desk.ticket_page(staff, "repair", t.id)["timeline"])
-    mine, _next = desk.tickets(owner, "repair")
+               for e in desk_tickets.ticket_page(staff, "repair", t.id)["timeline"])
+    mine, _next = desk_tickets.tickets(owner, "repair")
     assert any(t["can"]["confirm"] for t in mine), "the first owner has a return visit waiting"
 
-    figures = desk.figures(committee)
+    figures = desk_figures.figures(committee)
     assert figures["done"] >= 6 and figures["satisfaction"]["count"] >= 6
     assert len([m for m in figures["monthly"] if m["filed"]]) >= 2, "a history over more than one month"
 
     survey = db.session.scalar(select(Survey))
-    assert survey.per == "unit" and desk.survey_page(owner, survey.id)["open"]
+    assert survey.per == "unit" and desk_surveys.survey_page(owner, survey.id)["open"]
     assert db.session.scalar(select(func.count(SurveyResponse.id))) == 3
 
     vote = db.session.scalar(select(Vote))

@@ -6,7 +6,9 @@ from types import SimpleNamespace
 import pytest
 
 from community.core import policy
-from community.desk import services as desk
+from community.desk import notices as desk_notices
+from community.desk import surveys as desk_surveys
+from community.desk import tickets as desk_tickets
 from tests.conftest import error_of
 
 ROLES = ["owner", "committee", "resident", "vendor", "staff", "admin"]
@@ -60,15 +62,15 @@ def test_survey_closing_and_results(role):
 @pytest.fixture
 def desk_data(owner, staff, committee_member):
     """One of everything, each at the step where staff could act on it."""
-    repair = desk.file_ticket(owner, "repair", {"category": "lift", "common_area": "1号楼电梯", "description": "停运"})
-    accepted = desk.file_ticket(owner, "complaint", {"description": "垃圾未清运"})
-    desk.accept(staff, "complaint", accepted.id, {"department": "cleaning"})
-    started = desk.file_ticket(owner, "suggestion", {"description": "增加路灯"})
-    desk.accept(staff, "suggestion", started.id, {"department": "engineering"})
-    desk.start(staff, "suggestion", started.id, {})
-    survey = desk.create_survey(staff, {"title": "满意度", "per": "user",
+    repair = desk_tickets.file_ticket(owner, "repair", {"category": "lift", "common_area": "1号楼电梯", "description": "停运"})
+    accepted = desk_tickets.file_ticket(owner, "complaint", {"description": "垃圾未清运"})
+    desk_tickets.accept(staff, "complaint", accepted.id, {"department": "cleaning"})
+    started = desk_tickets.file_ticket(owner, "suggestion", {"description": "增加路灯"})
+    desk_tickets.accept(staff, "suggestion", started.id, {"department": "engineering"})
+    desk_tickets.start(staff, "suggestion", started.id, {})
+    survey = desk_surveys.create_survey(staff, {"title": "满意度", "per": "user",
                                         "questions": [{"kind": "rating", "text": "评分"}]})
-    notice = desk.post_notice(staff, {"title": "消防演练", "body": "周六上午消防演练。", "category": "fire_safety"})
+    notice = desk_notices.post_notice(staff, {"title": "消防演练", "body": "周六上午消防演练。", "category": "fire_safety"})
     return {"repair": repair.id, "complaint": accepted.id, "suggestion": started.id, "survey": survey.id,
             "notice": notice.id}
 

@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from community.core.timeutil import frozen
-from community.desk import services as desk
+from community.desk import figures as desk_figures
+from community.desk import tickets as desk_tickets
 from tests.conftest import error_of
 
 NOW = datetime(2026, 3, 20, 4, 0)
@@ -18,20 +19,20 @@ def carry(staff, owner, kind, filed: datetime, *, department, done_after_h=None,
     """File a request at ``filed`` and take it as far as the arguments say, each step on the frozen clock."""
     data.setdefault("description", "测试数据")
     with frozen(filed):
-        found = desk.file_ticket(owner, kind, data)
+        found = desk_tickets.file_ticket(owner, kind, data)
     if department is None:
         return found.id
     with frozen(filed + timedelta(minutes=20)):
-        desk.accept(staff, kind, found.id, {"department": department, "worker": "李师傅"})
-        desk.start(staff, kind, found.id, {})
+        desk_tickets.accept(staff, kind, found.id, {"department": department, "worker": "李师傅"})
+        desk_tickets.start(staff, kind, found.id, {})
     if done_after_h is None:
         return found.id
     done_at = filed + timedelta(hours=done_after_h)
     with frozen(done_at):
-        desk.finish(staff, kind, found.id, {"note": "已处理"})
+        desk_tickets.finish(staff, kind, found.id, {"note": "已处理"})
     if rating is not None:
         with frozen(done_at + timedelta(days=1)):
-            desk.confirm(owner, kind, found.id, {"rating": rating})
+            desk_tickets.confirm(owner, kind, found.id, {"rating": rating})
     return found.id
 
 
@@ -122,7 +123,7 @@ def test_a_rating_changes_the_figures(api, staff, owner):
 @pytest.mark.parametrize("hits,count,target,met", [(9, 10, 90, True), (89, 100, 90, False), (17, 20, 85, True),
                                                    (84, 100, 85, False), (0, 0, 90, None)])
 def test_targets_are_compared_exactly(hits, count, target, met):
-    assert desk._rate(hits, count, target)["met"] is met
+    assert desk_figures._rate(hits, count, target)["met"] is met
 
 
 def read_csv(response) -> list[list[str]]:

@@ -7,7 +7,7 @@ import pytest
 
 from community.audit.models import AuditEntry
 from community.chat.models import Message
-from community.desk import services as desk
+from community.desk import notices as desk_notices
 from community.extensions import db, socketio
 from community.notifications.models import Notification
 from tests.conftest import error_of
@@ -85,12 +85,18 @@ def test_anonymous_gets_401(api):
 @pytest.mark.parametrize("changes,field", [
     ({"title": ""}, "title"), ({"title": "x" * 121}, "title"), ({"body": None}, "body"),
     ({"category": "party"}, "category"), ({"buildings": ["9"]}, "buildings"), ({"buildings": "1"}, "buildings"),
-    ({"must_acknowledge": "yes"}, "must_acknowledge"),
+    ({"must_acknowledge": "yes"}, "must_acknowledge"), ({"title": "停水\x00通知"}, "title"),
 ])
 def test_bad_notices_are_400_with_the_field(api, staff, changes, field):
     r = post(api, staff, **changes)
     assert r.status_code == 400
     assert error_of(r) | {"message": ""} == {"code": "invalid", "field": field, "message": ""}
+
+
+def test_padding_does_not_count_against_the_length(api, staff):
+    r = post(api, staff, title="  " + "停" * 120 + "\n")
+    assert r.status_code == 201, r.get_json()
+    assert r.get_json()["title"] == "停" * 120
 
 
 def test_reads_acknowledgements_and_units_not_reached(api, staff, owner, resident, committee_member, make_user):
@@ -177,7 +183,7 @@ def test_archive_filters_and_search(api, staff, owner):
     assert len(page["items"]) == 3 and page["next"] == page["items"][-1]["id"]
     rest = api.get(f"/notices?limit=3&before={page['next']}", user=owner).get_json()
     assert [n["title"] for n in rest["items"]] == ["消防通道清理通知"] and rest["next"] is None
-    assert desk.notices(owner, q="缴纳")[0][0]["excerpt"] == "物业费缴纳提醒。详见物业前台。"
+    assert desk_notices.notices(owner, q="缴纳")[0][0]["excerpt"] == "物业费缴纳提醒。详见物业前台。"
 
 
 def test_blocked_words_refuse_a_notice(api, staff):

@@ -9,7 +9,8 @@ from PIL import Image
 
 from community.audit.models import AuditEntry
 from community.core.timeutil import frozen
-from community.desk import services as desk
+from community.desk import tickets as desk_tickets
+from community.desk.models import Ticket
 from community.extensions import db
 from community.notifications.models import Notification
 from tests.conftest import error_of
@@ -106,7 +107,7 @@ def repair(api, owner):
         steps = [("accepted", "accept", {"department": "engineering", "worker": "李师傅"}),
                  ("in_progress", "start", {}), ("done", "done", {}), ("confirmed", "confirm", {"rating": 4})]
         for reached, verb, body in steps:
-            if desk.STATUSES.index(status) < desk.STATUSES.index(reached):
+            if desk_tickets.STATUSES.index(status) < desk_tickets.STATUSES.index(reached):
                 break
             who = owner if verb == "confirm" else staff_user
             assert api.post(f"/repairs/{ticket_id}/{verb}", user=who, json=body).status_code == 200
@@ -305,7 +306,7 @@ def test_filing_is_limited_per_account(app, api, owner, resident, staff):
         r = file_repair(api, owner)
     assert r.status_code == 429 and r.headers["Retry-After"] == str(24 * 3600 - 61 * 60), \
         "the day window: the first request (minute 0) must age out"
-    assert db.session.scalar(db.select(db.func.count(desk.Ticket.id))) == 12
+    assert db.session.scalar(db.select(db.func.count(Ticket.id))) == 12
 
 
 def test_overdue_requests_stand_out(api, owner, staff):
@@ -446,10 +447,10 @@ def test_held_wording_keeps_a_complaint_private(api, owner, resident):
 
 
 def test_due_times_follow_the_targets_in_config(make_app, owner):
-    app = make_app(DESK_TARGETS={**desk.TARGETS, "plumbing": {"response_hours": 2, "completion_hours": 48}})
+    app = make_app(DESK_TARGETS={**desk_tickets.TARGETS, "plumbing": {"response_hours": 2, "completion_hours": 48}})
     with app.app_context(), at(0):
         from community.accounts.models import User
         me = db.session.get(User, owner.id)
-        found = desk.file_ticket(me, "repair", REPAIR)
+        found = desk_tickets.file_ticket(me, "repair", REPAIR)
         assert found.response_due_at == T0 + timedelta(hours=2)
         assert found.completion_due_at == T0 + timedelta(hours=48)

@@ -9,7 +9,8 @@ import pytest
 from PIL import Image
 
 from community.core.timeutil import frozen
-from community.desk import services as desk
+from community.desk import surveys as desk_surveys
+from community.desk import tickets as desk_tickets
 from community.desk.views import width_class
 from tests.test_desk_access import log_in
 
@@ -96,7 +97,7 @@ def test_repair_filed_handled_and_rated_on_the_web(make_app, staff, owner, commi
     theirs.post(f"{ticket_path}/accept", data={"accept-department": "engineering", "accept-worker": "李师傅"})
     theirs.post(f"{ticket_path}/start", data={"note-note": "下午两点上门"})
     theirs.post(f"{ticket_path}/done", data={"note-note": "已疏通"})
-    assert desk.ticket(staff, "repair", ticket_id).status == "done"
+    assert desk_tickets.ticket(staff, "repair", ticket_id).status == "done"
 
     shown = page(mine, ticket_path)
     assert 'id="return-visit"' in shown and "李师傅" in shown and "下午两点上门" in shown
@@ -114,10 +115,10 @@ def test_repair_filed_handled_and_rated_on_the_web(make_app, staff, owner, commi
 
 
 def test_not_fixed_at_the_return_visit_on_the_web(make_app, staff, owner):
-    found = desk.file_ticket(owner, "repair", {"category": "electrical", "unit": "1-1-101", "description": "插座没电"})
-    desk.accept(staff, "repair", found.id, {"department": "engineering", "worker": "李师傅"})
-    desk.start(staff, "repair", found.id, {})
-    desk.finish(staff, "repair", found.id, {})
+    found = desk_tickets.file_ticket(owner, "repair", {"category": "electrical", "unit": "1-1-101", "description": "插座没电"})
+    desk_tickets.accept(staff, "repair", found.id, {"department": "engineering", "worker": "李师傅"})
+    desk_tickets.start(staff, "repair", found.id, {})
+    desk_tickets.finish(staff, "repair", found.id, {})
     app = make_app()
     mine, theirs = app.test_client(), app.test_client()
     log_in(mine, owner)
@@ -168,7 +169,7 @@ def test_survey_built_answered_and_charted_on_the_web(make_app, staff, owner, co
     r = builder.post("/desk/surveys/new", data=data)
     assert r.status_code == 302
     survey_path = r.headers["Location"]
-    survey = desk.survey_page(owner, int(survey_path.rsplit("/", 1)[1]))
+    survey = desk_surveys.survey_page(owner, int(survey_path.rsplit("/", 1)[1]))
     single, rating = survey["questions"]
 
     log_in(answerer, owner)
@@ -199,12 +200,12 @@ def test_a_survey_closing_time_is_given_in_local_time(client, staff, owner):
         assert r.status_code == 200 and "has-error" in r.get_data(as_text=True), "already past, in local time"
         r = client.post("/desk/surveys/new", data={**data, "closes_at": "2026-03-10T18:00"})
         assert r.status_code == 302
-        found = desk.survey(staff, int(r.headers["Location"].rsplit("/", 1)[1]))
+        found = desk_surveys.survey(staff, int(r.headers["Location"].rsplit("/", 1)[1]))
         assert found.closes_at == datetime(2026, 3, 10, 10, 0)
         r = client.post("/desk/surveys/new", data={**data, "closes_at": ""})
-        assert desk.survey(staff, int(r.headers["Location"].rsplit("/", 1)[1])).closes_at is None
+        assert desk_surveys.survey(staff, int(r.headers["Location"].rsplit("/", 1)[1])).closes_at is None
     with frozen(datetime(2026, 3, 10, 10, 0)):
-        assert desk.survey_page(owner, found.id)["open"] is False
+        assert desk_surveys.survey_page(owner, found.id)["open"] is False
 
 
 def test_csv_from_the_figures_page(client, staff):

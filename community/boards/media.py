@@ -10,7 +10,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ..core import policy
 from ..core.errors import Invalid, NotFound
-from ..desk import services as desk
+from ..desk import tickets as desk_tickets
 from ..extensions import db
 from .models import Attachment, Post
 
@@ -72,7 +72,7 @@ def find(actor, key: str) -> tuple[Path, str]:
     if attachment is None:
         raise NotFound(_("Not found."))
     if attachment.post_id is None:
-        on_ticket = desk.photo_visible(actor, attachment.id)  # a repair photo: whoever may see the request
+        on_ticket = desk_tickets.photo_visible(actor, attachment.id)  # a repair photo: whoever may see the request
         if not (attachment.uploader_id == actor.id if on_ticket is None else on_ticket):
             raise NotFound(_("Not found."))
     else:

@@ -27,6 +27,7 @@ from .models import DeskConversation, Message, RoomRead
 BODY_MAX = 2000
 HISTORY = 50
 CLIENT_ID_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
 
 
 @dataclass(frozen=True)
@@ -191,6 +192,19 @@ def send(actor, slug, body, client_id) -> tuple[dict, bool]:
     live.message(payload)
     db.session.commit()
     return payload, True
+
+
+def post_link(actor, slug: str, title: str, link: str, client_id: str, at: datetime) -> Message:
+    """A message pointing at what another domain published (a notice in the announcements room), added to the
+    caller's transaction: the caller authorises, commits once, then calls ``broadcast``. The title is the link's
+    text, never read as Markdown."""
+    escaped = MARKDOWN_SPECIAL.sub(r"\\\1", title)
+    message = Message(room=slug, author_id=actor.id, client_id=client_id, body=f"{title}\n{link}",
+                      body_html=sanitize.render(f"[{escaped}]({link})"),
+                      status="visible", created_at=at)
+    db.session.add(message)
+    db.session.flush()
+    return message
 
 
 def broadcast(message: Message) -> None:

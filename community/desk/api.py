@@ -3,7 +3,10 @@ from flask import Response, jsonify, request
 from ..core import policy
 from ..core.http import actor, api_blueprint, int_arg, json_body
 from ..core.timeutil import iso
-from . import services
+from . import figures as figure_services
+from . import notices as notice_services
+from . import surveys as survey_services
+from . import tickets as ticket_services
 
 bp = api_blueprint("desk_api")
 
@@ -19,13 +22,14 @@ def _limit() -> int:
 def options():
     """What the forms offer: categories with their targets, departments, statuses."""
     policy.require_member(actor())
-    targets = services.targets()
+    targets = ticket_services.targets()
     return jsonify({
-        "notice_categories": list(services.NOTICE_CATEGORIES),
-        "repair_categories": [{"category": c, **targets[c]} for c in services.REPAIR_CATEGORIES],
+        "notice_categories": list(notice_services.CATEGORIES),
+        "repair_categories": [{"category": c, **targets[c]} for c in ticket_services.REPAIR_CATEGORIES],
         "kind_targets": {k: targets[k] for k in ("complaint", "suggestion")},
-        "departments": list(services.DEPARTMENTS), "statuses": list(services.STATUSES),
-        "targets": {"satisfaction": services.SATISFACTION_TARGET, "timeliness": services.TIMELINESS_TARGET},
+        "departments": list(ticket_services.DEPARTMENTS), "statuses": list(ticket_services.STATUSES),
+        "targets": {"satisfaction": figure_services.SATISFACTION_TARGET,
+                    "timeliness": figure_services.TIMELINESS_TARGET},
     })
 
 
@@ -33,38 +37,38 @@ def options():
 
 @bp.get("/notices")
 def notices():
-    items, cursor = services.notices(actor(), category=request.args.get("category") or None,
+    items, cursor = notice_services.notices(actor(), category=request.args.get("category") or None,
                                      q=request.args.get("q"), before=int_arg("before"), limit=_limit())
     return jsonify({"items": items, "next": cursor})
 
 
 @bp.post("/notices")
 def post_notice():
-    notice = services.post_notice(actor(), json_body())
-    return jsonify(services.open_notice(actor(), notice.id)), 201
+    notice = notice_services.post_notice(actor(), json_body())
+    return jsonify(notice_services.open_notice(actor(), notice.id)), 201
 
 
 @bp.get("/notices/<int:notice_id>")
 def notice(notice_id: int):
-    return jsonify(services.open_notice(actor(), notice_id))
+    return jsonify(notice_services.open_notice(actor(), notice_id))
 
 
 @bp.post("/notices/<int:notice_id>/acknowledge")
 def acknowledge(notice_id: int):
-    receipt = services.acknowledge(actor(), notice_id)
+    receipt = notice_services.acknowledge(actor(), notice_id)
     return jsonify({"notice_id": notice_id, "acknowledged_at": iso(receipt.acknowledged_at)})
 
 
 @bp.get("/notices/<int:notice_id>/receipts")
 def receipts(notice_id: int):
-    return jsonify(services.receipts(actor(), notice_id))
+    return jsonify(notice_services.receipts(actor(), notice_id))
 
 
 # ---- repairs, complaints, suggestions -------------------------------------------------------------
 
 def _tickets(kind: str):
     overdue = request.args.get("overdue", "").lower() in ("1", "true", "yes")
-    items, cursor = services.tickets(
+    items, cursor = ticket_services.tickets(
         actor(), kind, scope=request.args.get("scope") or None, status=request.args.get("status") or None,
         overdue_only=overdue, department=request.args.get("department") or None,
         category=request.args.get("category") or None, before=int_arg("before"), limit=_limit())
@@ -72,24 +76,24 @@ def _tickets(kind: str):
 
 
 def _file(kind: str):
-    found = services.file_ticket(actor(), kind, json_body())
-    return jsonify(services.ticket_page(actor(), kind, found.id)), 201
+    found = ticket_services.file_ticket(actor(), kind, json_body())
+    return jsonify(ticket_services.ticket_page(actor(), kind, found.id)), 201
 
 
 def _show(kind: str, ticket_id: int):
-    return jsonify(services.ticket_page(actor(), kind, ticket_id))
+    return jsonify(ticket_services.ticket_page(actor(), kind, ticket_id))
 
 
 def _step(step):
     def view(kind: str, ticket_id: int):
         step(actor(), kind, ticket_id, json_body() if request.content_length else {})
-        return jsonify(services.ticket_page(actor(), kind, ticket_id))
+        return jsonify(ticket_services.ticket_page(actor(), kind, ticket_id))
     return view
 
 
 def _note(kind: str, ticket_id: int):
-    services.add_note(actor(), kind, ticket_id, json_body())
-    return jsonify(services.ticket_page(actor(), kind, ticket_id)), 201
+    ticket_services.add_note(actor(), kind, ticket_id, json_body())
+    return jsonify(ticket_services.ticket_page(actor(), kind, ticket_id)), 201
 
 
 for _path, _kind in TICKET_PATHS.items():
@@ -97,9 +101,9 @@ for _path, _kind in TICKET_PATHS.items():
     bp.add_url_rule(f"/{_path}", f"{_kind}_list", _tickets, methods=["GET"], defaults=_defaults)
     bp.add_url_rule(f"/{_path}", f"{_kind}_file", _file, methods=["POST"], defaults=_defaults)
     bp.add_url_rule(f"/{_path}/<int:ticket_id>", f"{_kind}_show", _show, methods=["GET"], defaults=_defaults)
-    for _verb, _step_fn in (("accept", services.accept), ("reassign", services.reassign),
-                            ("start", services.start), ("done", services.finish), ("confirm", services.confirm),
-                            ("reopen", services.reopen)):
+    for _verb, _step_fn in (("accept", ticket_services.accept), ("reassign", ticket_services.reassign),
+                            ("start", ticket_services.start), ("done", ticket_services.finish),
+                            ("confirm", ticket_services.confirm), ("reopen", ticket_services.reopen)):
         bp.add_url_rule(f"/{_path}/<int:ticket_id>/{_verb}", f"{_kind}_{_verb}", _step(_step_fn),
                         methods=["POST"], defaults=_defaults)
     bp.add_url_rule(f"/{_path}/<int:ticket_id>/notes", f"{_kind}_note", _note, methods=["POST"], defaults=_defaults)
@@ -109,36 +113,36 @@ for _path, _kind in TICKET_PATHS.items():
 
 @bp.get("/surveys")
 def surveys():
-    items, cursor = services.surveys(actor(), before=int_arg("before"), limit=_limit())
+    items, cursor = survey_services.surveys(actor(), before=int_arg("before"), limit=_limit())
     return jsonify({"items": items, "next": cursor})
 
 
 @bp.post("/surveys")
 def create_survey():
-    found = services.create_survey(actor(), json_body())
-    return jsonify(services.survey_page(actor(), found.id)), 201
+    found = survey_services.create_survey(actor(), json_body())
+    return jsonify(survey_services.survey_page(actor(), found.id)), 201
 
 
 @bp.get("/surveys/<int:survey_id>")
 def survey(survey_id: int):
-    return jsonify(services.survey_page(actor(), survey_id))
+    return jsonify(survey_services.survey_page(actor(), survey_id))
 
 
 @bp.post("/surveys/<int:survey_id>/responses")
 def answer(survey_id: int):
-    response = services.answer(actor(), survey_id, json_body())
+    response = survey_services.answer(actor(), survey_id, json_body())
     return jsonify({"id": response.id, "survey_id": survey_id}), 201
 
 
 @bp.get("/surveys/<int:survey_id>/results")
 def results(survey_id: int):
-    return jsonify(services.results(actor(), survey_id))
+    return jsonify(survey_services.results(actor(), survey_id))
 
 
 @bp.post("/surveys/<int:survey_id>/close")
 def close_survey(survey_id: int):
-    services.close_survey(actor(), survey_id)
-    return jsonify(services.survey_page(actor(), survey_id))
+    survey_services.close_survey(actor(), survey_id)
+    return jsonify(survey_services.survey_page(actor(), survey_id))
 
 
 # ---- service figures ------------------------------------------------------------------------------
@@ -149,12 +153,12 @@ def _figure_args() -> dict:
 
 @bp.get("/figures")
 def figures():
-    return jsonify(services.figures(actor(), **_figure_args()))
+    return jsonify(figure_services.figures(actor(), **_figure_args()))
 
 
 @bp.get("/figures/export.csv")
 def figures_csv():
     table = request.args.get("table", "monthly")
-    body = services.figures_csv(actor(), table=table, **_figure_args())
+    body = figure_services.figures_csv(actor(), table=table, **_figure_args())
     return Response(body, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="service-figures-{table}.csv"'})

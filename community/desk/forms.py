@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..boards.forms import IMAGE_TYPES
-from .services import (
+from .common import (
     AREA_MAX,
     BODY_MAX,
     COMMENT_MAX,

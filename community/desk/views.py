@@ -21,7 +21,11 @@ from ..core.timeutil import utcnow
 from ..core.web import actor, attach_error, login_required
 from ..estate.models import Building
 from ..extensions import db
-from . import forms, services
+from . import common, forms
+from . import figures as figure_services
+from . import notices as notice_services
+from . import surveys as survey_services
+from . import tickets as ticket_services
 from .models import Ticket
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
@@ -29,8 +33,9 @@ bp = Blueprint("desk", __name__, url_prefix="/desk")
 PLURALS = {"repairs": "repair", "complaints": "complaint", "suggestions": "suggestion"}
 KIND_PATHS = {kind: plural for plural, kind in PLURALS.items()}
 TICKETS = "<any(repairs, complaints, suggestions):plural>"
-STEPS = {"accept": services.accept, "reassign": services.reassign, "start": services.start,
-         "done": services.finish, "note": services.add_note, "confirm": services.confirm, "reopen": services.reopen}
+STEPS = {"accept": ticket_services.accept, "reassign": ticket_services.reassign, "start": ticket_services.start,
+         "done": ticket_services.finish, "note": ticket_services.add_note, "confirm": ticket_services.confirm,
+         "reopen": ticket_services.reopen}
 
 
 def width_class(percent) -> str:
@@ -52,7 +57,7 @@ def labels() -> dict:
         "notice": dict(forms.notice_categories()),
         "category": dict(forms.repair_categories()) | {"complaint": _("Complaint"), "suggestion": _("Suggestion")},
         "department": dict(forms.departments()) | {"unassigned": _("Not yet assigned")},
-        "status": {s: services.status_label(s) for s in services.STATUSES},
+        "status": {s: ticket_services.status_label(s) for s in ticket_services.STATUSES},
         "kind": {"repair": _("Repair request"), "complaint": _("Complaint"), "suggestion": _("Suggestion")},
         "kinds": {"repairs": _("Repairs"), "complaints": _("Complaints"), "suggestions": _("Suggestions")},
         "action": {"filed": _("Filed"), "accepted": _("Accepted"), "assigned": _("Reassigned"),
@@ -69,13 +74,13 @@ def labels() -> dict:
 def hub():
     me = actor()
     policy.require_member(me)
-    notices, _next = services.notices(me, limit=5)
-    surveys, _next = services.surveys(me, limit=20)
+    notices, _next = notice_services.notices(me, limit=5)
+    surveys, _next = survey_services.surveys(me, limit=20)
     counts = {}
     if policy.can(me, "ticket.list_all"):
         now = utcnow()
         counts = dict(db.session.execute(select(Ticket.kind, func.count(Ticket.id)).where(
-            services.overdue_filter(now)).group_by(Ticket.kind)).all())
+            ticket_services.overdue_filter(now)).group_by(Ticket.kind)).all())
     return render_template("desk/hub.html", notices=notices, surveys=[s for s in surveys if s["open"]],
                            overdue=counts)
 
@@ -89,7 +94,8 @@ def notices():
     q = (request.args.get("q") or "").strip() or None
     error = None
     try:
-        items, cursor = services.notices(actor(), category=category, q=q, before=request.args.get("before", type=int))
+        items, cursor = notice_services.notices(actor(), category=category, q=q,
+                                                before=request.args.get("before", type=int))
     except Invalid as caught:
         items, cursor, error = [], None, caught.message
     return render_template("desk/notices.html", items=items, cursor=cursor, category=category, q=q or "",
@@ -105,7 +111,7 @@ def new_notice():
     form.buildings.choices = forms.choices((code, _("Building %(b)s", b=code)) for code in codes)
     if form.validate_on_submit():
         try:
-            notice = services.post_notice(actor(), {
+            notice = notice_services.post_notice(actor(), {
                 "title": form.title.data, "body": form.body.data, "category": form.category.data,
                 "buildings": form.buildings.data or None, "must_acknowledge": form.must_acknowledge.data})
         except AppError as error:
@@ -119,8 +125,8 @@ def new_notice():
 @bp.get("/notices/<int:notice_id>")
 @login_required
 def notice(notice_id: int):
-    page = services.open_notice(actor(), notice_id)
-    tracking = services.receipts(actor(), notice_id) if page["can_track"] else None
+    page = notice_services.open_notice(actor(), notice_id)
+    tracking = notice_services.receipts(actor(), notice_id) if page["can_track"] else None
     return render_template("desk/notice.html", notice=page, tracking=tracking, form=ActionForm())
 
 
@@ -128,7 +134,7 @@ def notice(notice_id: int):
 @login_required
 def acknowledge(notice_id: int):
     if ActionForm().validate_on_submit():
-        services.acknowledge(actor(), notice_id)
+        notice_services.acknowledge(actor(), notice_id)
         flash(_("Thank you: your acknowledgement is recorded."))
     return redirect(url_for("desk.notice", notice_id=notice_id))
 
@@ -147,7 +153,7 @@ def _ticket_filters() -> dict:
 def tickets(plural: str):
     kind = PLURALS[plural]
     filters = _ticket_filters()
-    items, cursor = services.tickets(actor(), kind, before=request.args.get("before", type=int), **filters)
+    items, cursor = ticket_services.tickets(actor(), kind, before=request.args.get("before", type=int), **filters)
     oversee = policy.can(actor(), "ticket.list_all")
     return render_template("desk/tickets.html", plural=plural, kind=kind, items=items, cursor=cursor,
                            filters=filters, oversee=oversee,
@@ -171,7 +177,7 @@ def new_ticket(plural: str):
     if form.validate_on_submit():
         try:
             photos = [media.upload(me, f.read()).id for f in (form.images.data or []) if f and f.filename]
-            found = services.file_ticket(me, kind, {
+            found = ticket_services.file_ticket(me, kind, {
                 "category": form.category.data if kind == "repair" else None,
                 "unit": form.unit.data or None, "common_area": form.common_area.data or None,
                 "description": form.description.data, "public": None if kind == "repair" else form.public.data,
@@ -191,7 +197,7 @@ def new_ticket(plural: str):
 @login_required
 def ticket(plural: str, ticket_id: int):
     kind = PLURALS[plural]
-    page = services.ticket_page(actor(), kind, ticket_id)
+    page = ticket_services.ticket_page(actor(), kind, ticket_id)
     accept_form = forms.AcceptForm(prefix="accept")
     if page["department"]:
         accept_form.department.data = page["department"]
@@ -236,7 +242,7 @@ def ticket_step(plural: str, ticket_id: int, step: str):
 @bp.get("/surveys")
 @login_required
 def surveys():
-    items, cursor = services.surveys(actor(), before=request.args.get("before", type=int))
+    items, cursor = survey_services.surveys(actor(), before=request.args.get("before", type=int))
     return render_template("desk/surveys.html", items=items, cursor=cursor,
                            can_create=policy.can(actor(), "survey.create"))
 
@@ -252,10 +258,10 @@ def new_survey():
                      for q in form.questions if q.kind.data]
         closes_at = form.closes_at.data
         try:
-            found = services.create_survey(actor(), {
+            found = survey_services.create_survey(actor(), {
                 "title": form.title.data, "description": form.description.data, "per": form.per.data,
                 "questions": questions,
-                "closes_at": closes_at.replace(tzinfo=services.estate_zone()).isoformat() if closes_at else None})
+                "closes_at": closes_at.replace(tzinfo=common.estate_zone()).isoformat() if closes_at else None})
         except AppError as error:
             _survey_error(form, error)
         else:
@@ -283,7 +289,7 @@ def survey(survey_id: int):
     action_form = ActionForm()
     errors: dict[str, str] = {}
     if request.method == "POST" and action_form.validate_on_submit():
-        page = services.survey_page(actor(), survey_id)
+        page = survey_services.survey_page(actor(), survey_id)
         answers = {}
         for q in page["questions"]:
             name = f"q{q['id']}"
@@ -295,7 +301,8 @@ def survey(survey_id: int):
             else:
                 answers[str(q["id"])] = request.form.get(name, "")
         try:
-            services.answer(actor(), survey_id, {"answers": answers, "unit": request.form.get("unit") or None})
+            survey_services.answer(actor(), survey_id,
+                                   {"answers": answers, "unit": request.form.get("unit") or None})
         except AppError as error:
             if error.status != 400:
                 raise
@@ -303,8 +310,8 @@ def survey(survey_id: int):
         else:
             flash(_("Thank you for answering."))
             return redirect(url_for("desk.survey", survey_id=survey_id))
-    page = services.survey_page(actor(), survey_id)
-    outcome = services.results(actor(), survey_id) if page["can_see_results"] else None
+    page = survey_services.survey_page(actor(), survey_id)
+    outcome = survey_services.results(actor(), survey_id) if page["can_see_results"] else None
     return render_template("desk/survey.html", survey=page, results=outcome, form=action_form, errors=errors,
                            given=request.form if request.method == "POST" else None)
 
@@ -313,7 +320,7 @@ def survey(survey_id: int):
 @login_required
 def close_survey(survey_id: int):
     if ActionForm().validate_on_submit():
-        services.close_survey(actor(), survey_id)
+        survey_services.close_survey(actor(), survey_id)
         flash(_("The survey is closed."))
     return redirect(url_for("desk.survey", survey_id=survey_id))
 
@@ -323,14 +330,14 @@ def close_survey(survey_id: int):
 def _figure_args() -> dict:
     months = request.args.get("months", type=int) or 12
     kind = request.args.get("kind") or None
-    return {"months": min(max(months, 1), 36), "kind": kind if kind in services.KINDS else None}
+    return {"months": min(max(months, 1), 36), "kind": kind if kind in ticket_services.KINDS else None}
 
 
 @bp.get("/figures")
 @login_required
 def figures():
     args = _figure_args()
-    data = services.figures(actor(), **args)
+    data = figure_services.figures(actor(), **args)
     return render_template("desk/figures.html", f=data, args=args)
 
 
@@ -338,6 +345,6 @@ def figures():
 @login_required
 def figures_csv():
     table = request.args.get("table", "monthly")
-    body = services.figures_csv(actor(), table=table, **_figure_args())
+    body = figure_services.figures_csv(actor(), table=table, **_figure_args())
     return Response(body, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="service-figures-{table}.csv"'})

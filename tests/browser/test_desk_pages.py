@@ -10,7 +10,9 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from community.desk import services as desk
+from community.desk import notices as desk_notices
+from community.desk import surveys as desk_surveys
+from community.desk import tickets as desk_tickets
 from tests.browser.test_foundation_pages import assert_clear_of_bottom_nav, assert_fits, login, path_of
 
 pytestmark = pytest.mark.browser
@@ -155,7 +157,7 @@ def test_a_notice_is_acknowledged_and_the_unreached_list_shrinks(phones, live_se
 
 
 def test_a_survey_is_answered_and_charted(phones, live_server, owner, resident, committee_member):
-    found = desk.create_survey(committee_member, {"title": "小区停车管理意见征集", "per": "user", "questions": [
+    found = desk_surveys.create_survey(committee_member, {"title": "小区停车管理意见征集", "per": "user", "questions": [
         {"kind": "single", "text": "是否支持划线停车？", "options": ["支持", "反对"]},
         {"kind": "rating", "text": "对目前停车秩序打分"}]})
     for who in (owner, resident):
@@ -184,20 +186,20 @@ LONG = "地下车库B2层东侧消防通道旁的排水沟盖板松动并且有�
 @pytest.fixture
 def busy_desk(app, owner, resident, staff, committee_member):
     """Something on every desk page, with long text that could push a phone layout sideways."""
-    notice = desk.post_notice(staff, {"title": "关于" + "小区" * 30 + "的通知", "body": LONG + "\n\nhttps://example.com/"
+    notice = desk_notices.post_notice(staff, {"title": "关于" + "小区" * 30 + "的通知", "body": LONG + "\n\nhttps://example.com/"
                                       + "a" * 120, "category": "outage", "must_acknowledge": True})
-    repair = desk.file_ticket(owner, "repair", {"category": "common_facilities", "common_area": LONG[:120],
+    repair = desk_tickets.file_ticket(owner, "repair", {"category": "common_facilities", "common_area": LONG[:120],
                                                 "description": LONG})
-    desk.accept(staff, "repair", repair.id, {"department": "engineering", "worker": "维" * 60})
-    done = desk.file_ticket(owner, "repair", {"category": "lift", "common_area": "1号楼电梯", "description": LONG})
-    for step, data in ((desk.accept, {"department": "engineering", "worker": "电梯维保王工"}), (desk.start, {}),
-                       (desk.finish, {"note": LONG})):
+    desk_tickets.accept(staff, "repair", repair.id, {"department": "engineering", "worker": "维" * 60})
+    done = desk_tickets.file_ticket(owner, "repair", {"category": "lift", "common_area": "1号楼电梯", "description": LONG})
+    for step, data in ((desk_tickets.accept, {"department": "engineering", "worker": "电梯维保王工"}), (desk_tickets.start, {}),
+                       (desk_tickets.finish, {"note": LONG})):
         step(staff, "repair", done.id, data)
-    complaint = desk.file_ticket(owner, "complaint", {"description": "Noise" * 80, "public": True})
-    survey = desk.create_survey(staff, {"title": "满意度" * 30, "per": "user", "questions": [
+    complaint = desk_tickets.file_ticket(owner, "complaint", {"description": "Noise" * 80, "public": True})
+    survey = desk_surveys.create_survey(staff, {"title": "满意度" * 30, "per": "user", "questions": [
         {"kind": "multiple", "text": LONG[:200], "options": [LONG[:100], "是", "否"]},
         {"kind": "text", "text": "建议", "required": False}]})
-    desk.answer(owner, survey.id, {"answers": {str(survey.questions[0].id): [0, 1],
+    desk_surveys.answer(owner, survey.id, {"answers": {str(survey.questions[0].id): [0, 1],
                                                str(survey.questions[1].id): "x" * 300}})
     return {"notice": notice.id, "repair": repair.id, "done": done.id, "complaint": complaint.id,
             "survey": survey.id}

@@ -201,7 +201,9 @@ def test_bad_payloads(connect, owner):
     sock = connect(owner)
     assert sock.emit("send", {"room": "lobby", "body": "hi there"})["error"]["field"] == "client_id"
     assert sock.emit("send", {"room": "lobby", "body": "", "client_id": "e1"})["error"]["field"] == "body"
-    assert sock.emit("send", {"room": "lobby", "body": "x" * 2001, "client_id": "e2"})["error"]["field"] == "body"
+    too_long = sock.emit("send", {"room": "lobby", "body": "x" * 2001, "client_id": "e2"})["error"]
+    assert too_long["code"] == "rule_violation" and too_long["clause"]  # the rules' max_length_chat
+    assert sock.emit("send", {"room": "lobby", "body": "x" * 20_001, "client_id": "e3"})["error"]["field"] == "body"
     assert sock.emit("send", "garbage")["ok"] is False
     assert sock.emit("join", None)["error"]["code"] == "not_found"
 

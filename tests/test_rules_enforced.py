@@ -185,3 +185,14 @@ def test_adoption_may_cite_only_a_vote_that_passed(api, admin, committee_member)
     assert rules.current_version() == current.version
     assert api.post(f"/rules/{version}/adopt", user=admin, json={"vote_id": carried}).status_code == 200
     assert rules.current().vote_id == carried
+
+
+def test_an_adopted_policy_sets_the_length_limits(api, owner, quiet):
+    """No service keeps a limit of its own below the rules': raising max_length_post lets longer posts in."""
+    long_body = "小区停车位的分配办法建议如下。" * 1700  # 25,500 characters
+    assert post(api, owner, long_body).status_code == 422
+    set_policy(max_length_post=30000)
+    assert post(api, owner, long_body).status_code == 201
+    set_policy(max_length_post=100)
+    r = post(api, owner, "小区停车位的分配办法建议如下。" * 10)
+    assert r.status_code == 422 and r.get_json()["error"]["code"] == "rule_violation"

@@ -5,7 +5,7 @@ from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAre
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 from wtforms.widgets import HiddenInput
 
-from .services import BODY_MAX, TITLE_MAX
+from .services import STORED_MAX, TITLE_MAX
 
 IMAGE_TYPES = "image/jpeg,image/png,image/webp"
 # Images uploaded before a preview, carried to the final submit as "id:key" pairs (the service re-checks ids).
@@ -14,7 +14,7 @@ UPLOADED = Regexp(r"^(\d+:[A-Za-z0-9_-]{16,64})?(,\d+:[A-Za-z0-9_-]{16,64}){0,8}
 
 class WritingForm(FlaskForm):
     """Markdown text with optional images; the buttons named ``preview`` and ``publish`` say which was pressed."""
-    body = TextAreaField(_l("Text (Markdown)"), validators=[DataRequired(), Length(max=BODY_MAX)],
+    body = TextAreaField(_l("Text (Markdown)"), validators=[DataRequired(), Length(max=STORED_MAX)],
                          render_kw={"rows": 8})
     images = MultipleFileField(_l("Images (optional, up to 9)"), render_kw={"accept": IMAGE_TYPES})
     uploaded = HiddenField(validators=[Optional(), UPLOADED])
@@ -32,7 +32,7 @@ class ReplyForm(WritingForm):
 
 class EditForm(FlaskForm):
     violation = None
-    body = TextAreaField(_l("Text (Markdown)"), validators=[DataRequired(), Length(max=BODY_MAX)],
+    body = TextAreaField(_l("Text (Markdown)"), validators=[DataRequired(), Length(max=STORED_MAX)],
                          render_kw={"rows": 10})
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..accounts import services as accounts
 from ..accounts.models import User
 from ..audit import services as audit
-from ..core import policy, sanitize, scope
+from ..core import fetch, policy, sanitize, scope
 from ..core.errors import Denied, Invalid, NotFound, is_id, whole_number
 from ..core.timeutil import iso, utcnow
 from ..estate.models import Building
@@ -24,7 +24,7 @@ from ..rules import services as rules
 from . import live
 from .models import DeskConversation, Message, RoomRead
 
-BODY_MAX = 2000
+STORED_MAX = 20_000  # what a row may hold; a message is as long as the rules allow (max_length_chat)
 HISTORY = 50
 CLIENT_ID_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
@@ -171,8 +171,8 @@ def send(actor, slug, body, client_id) -> tuple[dict, bool]:
         return serialize(existing), False
     if not isinstance(body, str) or not body.strip():
         raise Invalid(_("Write something first."), field="body")
-    if len(body) > BODY_MAX:
-        raise Invalid(_("A message may have at most 2000 characters."), field="body")
+    if len(body) > STORED_MAX:
+        raise Invalid(_("This field is too long."), field="body")
     decision = rules.check(actor, "chat", body.strip())
     now = utcnow()
     message = Message(room=room.slug, author=actor, client_id=client_id, body=decision.text,
@@ -215,9 +215,7 @@ def broadcast(message: Message) -> None:
 def remove(actor, message_id: int, reason=None) -> Message:
     """Staff hide a message: kept, audited, and taken off every screen in the room."""
     policy.require(actor, "chat.moderate")
-    message = db.session.get(Message, message_id)
-    if message is None:
-        raise NotFound(_("No such message."))
+    message = fetch.get(actor, Message, message_id, message=_("No such message."))
     if message.status == "hidden":
         return message
     message.status = "hidden"
@@ -230,9 +228,8 @@ def remove(actor, message_id: int, reason=None) -> Message:
 
 def approve_held(actor, message_id: int) -> Message:
     policy.require(actor, "chat.moderate")
-    message = db.session.get(Message, message_id)
-    if message is None or message.status != "held":
-        raise NotFound(_("No such message."))
+    message = fetch.get(actor, Message, message_id, where=lambda m: m.status == "held",
+                        message=_("No such message."))
     message.status = "visible"
     audit.record(actor, "chat.approved", f"message:{message.id}", {"room": message.room})
     broadcast(message)

@@ -12,8 +12,8 @@ from ..accounts import services as accounts
 from ..accounts.models import User, UserUnit
 from ..audit import services as audit
 from ..chat import services as chat
-from ..core import policy, sanitize, validation
-from ..core.errors import Conflict, Denied, Invalid, NotFound
+from ..core import fetch, policy, sanitize, validation
+from ..core.errors import Conflict, Denied, Invalid
 from ..core.timeutil import iso, utcnow
 from ..estate.models import Building, Unit
 from ..extensions import db
@@ -110,11 +110,7 @@ def notices(actor, *, category=None, q=None, before: int | None = None, limit: i
 
 
 def notice(actor, notice_id: int) -> Notice:
-    policy.require_member(actor)
-    found = db.session.get(Notice, notice_id)
-    if found is None or not policy.can(actor, "notice.view", found):
-        raise NotFound(_("No such notice."))
-    return found
+    return fetch.get(actor, Notice, notice_id, action="notice.view", message=_("No such notice."))
 
 
 def in_audience(actor, found: Notice) -> bool:

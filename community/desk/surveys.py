@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..audit import services as audit
-from ..core import policy, validation
-from ..core.errors import Conflict, Invalid, NotFound
+from ..core import fetch, policy, validation
+from ..core.errors import Conflict, Invalid
 from ..core.timeutil import iso, utcnow
 from ..estate.models import Unit
 from ..extensions import db
@@ -77,11 +77,7 @@ def surveys(actor, *, before: int | None = None, limit: int = 50) -> tuple[list,
 
 
 def survey(actor, survey_id: int) -> Survey:
-    policy.require_member(actor)
-    found = db.session.get(Survey, survey_id)
-    if found is None:
-        raise NotFound(_("No such survey."))
-    return found
+    return fetch.get(actor, Survey, survey_id, message=_("No such survey."))
 
 
 class _SurveyView:

@@ -14,7 +14,7 @@ from ..accounts import services as accounts
 from ..accounts.models import User
 from ..audit import services as audit
 from ..boards.models import Attachment
-from ..core import policy, validation
+from ..core import fetch, policy, validation
 from ..core.errors import Conflict, Invalid, NotFound, RateLimited, is_id
 from ..core.timeutil import iso, utcnow
 from ..estate.models import Unit
@@ -144,11 +144,8 @@ def _photos(actor, ids) -> list[Attachment]:
 
 def ticket(actor, kind: str, ticket_id: int) -> Ticket:
     """One ticket the actor may see: someone else's answers 404, as if it did not exist."""
-    policy.require_member(actor)
-    found = db.session.get(Ticket, ticket_id)
-    if found is None or found.kind != kind or not policy.can(actor, "ticket.view", found):
-        raise NotFound(_("No such request."))
-    return found
+    return fetch.get(actor, Ticket, ticket_id, action="ticket.view", where=lambda t: t.kind == kind,
+                     message=_("No such request."))
 
 
 def _advance(actor, kind: str, ticket_id: int, action: str, allowed_from: tuple[str, ...], status: str | None,

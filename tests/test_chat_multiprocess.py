@@ -41,15 +41,19 @@ WAIT = 10  # seconds for an event: generous for a busy two-core machine; the hap
 STARTUP = 60  # seconds for a server to answer: about 2 s of imports, much longer when the cores are shared
 
 
-@pytest.fixture(scope="module")
-def people(database):
-    """A migrated database with an estate, staff and three approved residents; answers the URL, each
-    person's id and a bearer token."""
+def require_redis() -> None:
     try:
         with redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1) as probe:
             probe.ping()
     except redis.ConnectionError:
         pytest.fail(f"Redis is not reachable at {REDIS_URL}; these tests need it (see .ci/run)")
+
+
+@pytest.fixture(scope="module")
+def people(database):
+    """A migrated database with an estate, staff and three approved residents; answers the URL, each
+    person's id and a bearer token."""
+    require_redis()
     url = database("chat_multiprocess")
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():

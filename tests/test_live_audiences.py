@@ -20,7 +20,14 @@ from community.extensions import db
 from community.rules import services as rules
 from tests.conftest import TEST_CONFIG
 from tests.fixtures.people import PASSWORD, ROSTER, id_number, registration
-from tests.test_chat_multiprocess import REDIS_URL, WAIT, channel, connect, servers, wait_until  # noqa: F401
+from tests.test_chat_multiprocess import (  # noqa: F401  (fixtures)
+    WAIT,
+    channel,
+    connect,
+    require_redis,
+    servers,
+    wait_until,
+)
 
 pytestmark = pytest.mark.multiprocess
 
@@ -37,12 +44,7 @@ TENANTS = ("t1", "t2", "t3")
 
 @pytest.fixture(scope="module")
 def people(database):
-    import redis
-    try:
-        with redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1) as probe:
-            probe.ping()
-    except redis.ConnectionError:
-        pytest.fail(f"Redis is not reachable at {REDIS_URL}; these tests need it (see .ci/run)")
+    require_redis()
     url = database("live_audiences")
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
     found = {"url": url}

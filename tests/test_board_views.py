@@ -63,7 +63,8 @@ def test_pages_need_a_login(client, path):
 
 
 REFUSED = [("/boards/nope", 404), ("/threads/999", 404), ("/posts/999/edit", 404), ("/boards/nope/new", 404),
-           ("/boards/notices/new", 403), ("/report?target=post:999", 404), ("/report?target=user:1", 400)]
+           ("/boards/notices/new", 403), ("/report?target=post:999", 404), ("/report?target=user:999", 404),
+           ("/report?target=message:1", 400)]
 
 
 @pytest.mark.parametrize("path,status", REFUSED, ids=ids(p for p, _ in REFUSED))

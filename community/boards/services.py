@@ -304,6 +304,21 @@ def _attach(actor, body: str, attachment_ids) -> str:
     return body + ("\n\n" + "\n".join(extra) if extra else "")
 
 
+# ---- a neighbour's page -------------------------------------------------------------------------
+
+def writings(actor, author_id: int, *, limit: int = 20) -> list[dict]:
+    """What ``author_id`` wrote that ``actor`` may read (the post and its thread), newest first."""
+    policy.require_member(actor)
+    rows = db.session.execute(
+        select(Post.id, Post.thread_id, Post.opening, Post.body, Post.created_at, Thread.title)
+        .join(Thread, Thread.id == Post.thread_id)
+        .where(Post.author_id == author_id, scope.content(actor, Post), scope.content(actor, Thread))
+        .order_by(Post.id.desc()).limit(limit)).all()
+    return [{"id": r.id, "thread_id": r.thread_id, "opening": r.opening, "title": r.title,
+             "excerpt": sanitize.plain_text(r.body)[:120], "created_at": iso(r.created_at)}
+            for r in rows]
+
+
 # ---- what the API returns -------------------------------------------------------------------------
 
 def localized(board_: Board) -> tuple[str, str]:

@@ -8,6 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, send_fil
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from ..accounts import services as accounts
 from ..accounts.services import user_for_token
 from ..core import policy, sanitize
 from ..core.errors import AppError, Invalid, RulesNotAccepted, RuleViolation
@@ -288,17 +289,19 @@ def _show_error(form, error: AppError) -> None:
 @bp.route("/report", methods=["GET", "POST"])
 @login_required
 def report():
-    """Report a thread or a post (``?target=thread:ID`` or ``post:ID``), citing a clause of the rules."""
+    """Report a thread, a post or a person (``?target=thread:ID``, ``post:ID`` or ``user:ID``), citing a clause."""
     target = request.args.get("target", "")
     kind, target_id = moderation.parse_target(target)
-    if kind not in ("thread", "post"):
-        raise Invalid(_("Only threads and posts are reported here."), field="target")
+    if kind not in ("thread", "post", "user"):
+        raise Invalid(_("Only threads, posts and people are reported here."), field="target")
     reported = moderation.resolve(actor(), kind, target_id)
     current = rules.current()
     form = ReportForm()
     form.clause.choices = [("", _("Choose a clause"))] + [
         (c["id"], f"{c['id']} {c['text']}") for c in (current.clauses if current else [])]
-    thread_id = reported.id if kind == "thread" else reported.thread_id
+    thread_id = reported.id if kind == "thread" else getattr(reported, "thread_id", None)
+    back = url_for("boards.neighbour", user_id=target_id) if kind == "user" else url_for(
+        "boards.thread", thread_id=thread_id, _anchor=None if kind == "thread" else f"post-{target_id}")
     if form.validate_on_submit():
         try:
             moderation.report(actor(), f"{kind}:{target_id}", form.clause.data, form.note.data or None)
@@ -306,10 +309,28 @@ def report():
             attach_error(form, error)
         else:
             flash(_("Thank you. The property staff will look at your report."))
-            return redirect(url_for("boards.thread", thread_id=thread_id,
-                                    _anchor=None if kind == "thread" else f"post-{target_id}"))
-    summary = reported.title if kind == "thread" else sanitize.plain_text(reported.body)[:200]
-    return render_template("boards/report.html", form=form, kind=kind, summary=summary, thread_id=thread_id)
+            return redirect(back)
+    summary = {"thread": lambda: reported.title, "user": lambda: reported.display_name}.get(
+        kind, lambda: sanitize.plain_text(reported.body)[:200])()
+    return render_template("boards/report.html", form=form, kind=kind, summary=summary, back=back)
+
+
+# ---- a neighbour's page ---------------------------------------------------------------------------
+
+@bp.get("/users/<int:user_id>")
+@login_required
+def neighbour(user_id: int):
+    """Where a mention leads: who this is (display name, building, badge) and what they wrote that the reader
+    may see; a way to report them; for those who oversee, their moderation history."""
+    me = actor()
+    person = accounts.get_user(me, user_id)
+    card = accounts.serialize_public(person)
+    badge = policy.badge(person)
+    organization = person.registration.organization if badge == "merchant" and person.registration else None
+    return render_template("boards/neighbour.html", person=card, badge=badge, organization=organization,
+                           writings=services.writings(me, person.id),
+                           can_report=person.id != me.id and policy.can(me, "report.create"),
+                           can_oversee=policy.can(me, "moderation.read"))
 
 
 # ---- search ---------------------------------------------------------------------

@@ -96,7 +96,8 @@ def advance(actor, hazard_id: int, step: str, data: dict) -> FireHazard:
     found.status = leads_to
     if leads_to == "closed":
         found.closed_at = now
-    recorded = step if step != "recheck" else ("rechecked_cleared" if leads_to == "closed" else "rechecked_remains")
+    recorded = leads_to if step != "recheck" else (
+        "rechecked_cleared" if leads_to == "closed" else "rechecked_remains")
     db.session.add(FireHazardStep(hazard_id=found.id, actor_id=actor.id, step=recorded, note=note, at=now))
     common.notify([found.reporter_id], "fire_hazard")
     audit.record(actor, f"fire.hazard_{step}", f"fire_hazard:{found.id}", {"status": leads_to})

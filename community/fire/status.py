@@ -102,6 +102,8 @@ def estate_status(actor, month: str | None = None, *, overdue_limit: int = 200) 
     rows = _statuses(buildings, month)
     totals = {part: {k: sum(r[part][k] for r in rows) for k in rows[0][part]} for part in
               ("facilities", "rounds", "hazards")} if rows else {}
+    if rows:
+        totals["last_drill_at"] = max((r["last_drill_at"] for r in rows if r["last_drill_at"]), default=None)
     today = common.local_date(utcnow())
     late_rounds = db.session.execute(select(FireRound.id, FireRound.period, FireRound.due_at, FireRoute.name)
                                      .join(FirePlan, FirePlan.id == FireRound.plan_id)

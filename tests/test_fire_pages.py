@@ -1,0 +1,108 @@
+"""The fire-safety pages: the label sheet carries one inline QR code per facility, a scan checks in with a photo,
+hazard steps need a confirmation where they cannot be undone, the leaflet is a PDF, and who may open which page."""
+
+import io
+import re
+from datetime import datetime
+
+import pytest
+from PIL import Image
+
+from community.core.timeutil import frozen
+from community.desk.models import Ticket
+from community.extensions import db
+from community.fire import jobs
+from community.fire.models import FireRound
+
+T0 = datetime(2026, 12, 2, 2, 0)
+
+
+@pytest.fixture(autouse=True)
+def media_dir(app, tmp_path):
+    app.config["MEDIA_DIR"] = str(tmp_path / "media")
+
+
+def login(client, user):
+    r = client.post("/login", data={"phone": user.phone, "password": "correct-horse-42"})
+    assert r.status_code == 302, r.data[:300]
+
+
+@pytest.fixture
+def walk(api, staff, roster):
+    with frozen(T0):
+        made = [api.post("/fire/facilities", user=staff, json={
+            "building": "1", "floor": str(n), "kind": "hydrant", "location": f"{n}楼消火栓"}).get_json()
+            for n in (1, 2)]
+        route = api.post("/fire/routes", user=staff, json={"name": "1号楼周检", "building": "1",
+                                                           "facility_ids": [f["id"] for f in made]}).get_json()
+        api.post("/fire/plans", user=staff, json={"route_id": route["id"], "frequency": "weekly"})
+        jobs.run(T0)
+    return made
+
+
+def test_the_label_sheet_has_one_qr_code_per_facility(client, staff, walk):
+    login(client, staff)
+    page = client.get("/fire/labels?building=1").get_data(as_text=True)
+    assert page.count('class="label"') == 2 and page.count("<svg") == 2
+    assert all(f'data-code="{f["code"]}"' in page for f in walk)
+
+
+def test_a_scan_checks_in_with_a_photo_and_opens_a_repair(client, staff, walk):
+    login(client, staff)
+    round_id = db.session.scalar(db.select(FireRound.id))
+    page = client.get(f"/fire/f/{walk[0]['code']}").get_data(as_text=True)
+    assert 'id="check-form"' in page
+    image = io.BytesIO()
+    Image.new("RGB", (30, 30), (200, 0, 0)).save(image, "PNG")
+    image.seek(0)
+    r = client.post(f"/fire/f/{walk[0]['code']}", data={
+        "round_id": str(round_id), "result": "defect", "note": "水带缺失", "photo": (image, "d.png")},
+        content_type="multipart/form-data")
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/fire/rounds/{round_id}")
+    assert db.session.scalar(db.select(db.func.count()).select_from(Ticket)) == 1
+    page = client.get(f"/fire/rounds/{round_id}").get_data(as_text=True)
+    assert 'data-result="defect"' in page
+
+
+def test_an_owner_reports_and_the_irreversible_steps_ask_for_confirmation(client, app, owner, staff, roster):
+    login(client, owner)
+    r = client.post("/fire/hazards/new", data={"building": "1", "kind": "blocked_fire_lane", "spot": "北侧消防通道",
+                                               "description": "货车堵住通道"})
+    assert r.status_code == 302
+    hazard_id = int(re.search(r"/fire/hazards/(\d+)", r.headers["Location"]).group(1))
+    staff_client = app.test_client()
+    login(staff_client, staff)
+    staff_client.post(f"/fire/hazards/{hazard_id}/acknowledge", data={})
+    staff_client.post(f"/fire/hazards/{hazard_id}/ask", data={"note": "已通知物流公司"})
+    staff_client.post(f"/fire/hazards/{hazard_id}/recheck", data={"cleared": "no"})
+    staff_client.post(f"/fire/hazards/{hazard_id}/report_authority", data={"authority": "police", "note": "报警"})
+    page = client.get(f"/fire/hazards/{hazard_id}").get_data(as_text=True)
+    assert 'data-status="remains"' in page, "not recorded without the confirmation"
+    staff_client.post(f"/fire/hazards/{hazard_id}/report_authority",
+                      data={"authority": "police", "note": "报警", "confirm": "y"})
+    page = client.get(f"/fire/hazards/{hazard_id}").get_data(as_text=True)
+    assert 'data-step="reported_to_authority"' in page and "step-close" not in page
+
+
+def test_who_may_open_which_page(client, app, owner, resident, committee_member, walk):
+    login(client, owner)
+    for path in ("/fire/", "/fire/hazards", "/fire/hazards/new", "/fire/drills", "/fire/status/1",
+                 f"/fire/f/{walk[0]['code']}"):
+        assert client.get(path).status_code == 200, path
+    assert client.get("/fire/status").status_code == 302, "an owner is sent to their building"
+    for path in ("/fire/facilities", "/fire/rounds", "/fire/roster", "/fire/labels"):
+        assert client.get(path).status_code == 403, path
+    assert client.get("/fire/status/2").status_code == 404
+    committee = app.test_client()
+    login(committee, committee_member)
+    for path in ("/fire/status", "/fire/facilities", "/fire/rounds", "/fire/roster", "/fire/hazards?scope=all"):
+        assert committee.get(path).status_code == 200, path
+    assert committee.get("/fire/labels").status_code == 403
+    assert 'id="check-form"' not in committee.get(f"/fire/f/{walk[0]['code']}").get_data(as_text=True)
+    assert app.test_client().get("/fire/").status_code == 302
+
+
+def test_the_leaflet_is_a_pdf(client, owner):
+    login(client, owner)
+    r = client.get("/fire/leaflet.pdf")
+    assert r.status_code == 200 and r.mimetype == "application/pdf" and r.data[:5] == b"%PDF-"

@@ -104,6 +104,7 @@ def test_a_skipped_round_becomes_overdue_and_the_committee_sees_it(api, monthly,
         estate = api.get("/fire/status?month=2026-12", user=committee_member).get_json()
     assert [x["period"] for x in estate["overdue_rounds"]] == ["2026-12"]
     assert estate["buildings"][0]["rounds"] == {"due": 1, "on_time": 0, "overdue": 1, "late": 0}
+    assert estate["buildings"][0]["facilities"] == {"total": 3, "defective": 0, "overdue": 0, "ok": 3}
     assert api.get("/fire/rounds", user=owner).status_code == 403
 
 

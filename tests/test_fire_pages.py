@@ -81,7 +81,7 @@ def test_an_owner_reports_and_the_irreversible_steps_ask_for_confirmation(client
     staff_client.post(f"/fire/hazards/{hazard_id}/report_authority",
                       data={"authority": "police", "note": "报警", "confirm": "y"})
     page = client.get(f"/fire/hazards/{hazard_id}").get_data(as_text=True)
-    assert 'data-step="reported_to_authority"' in page and "step-close" not in page
+    assert 'data-step="reported_to_police"' in page and "step-close" not in page
 
 
 def test_who_may_open_which_page(client, app, owner, resident, committee_member, walk):

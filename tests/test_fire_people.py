@@ -35,8 +35,8 @@ def test_a_hazard_report_walks_the_whole_ladder_and_the_reporter_sees_each_step(
     seen = api.get(f"/fire/hazards/{h['id']}", user=owner).get_json()
     assert seen["status"] == "closed" and seen["closed_at"]
     assert [s["step"] for s in seen["steps"]] == ["reported", "acknowledged", "asked", "rechecked_remains",
-                                                  "reported_to_authority", "closed"]
-    assert seen["steps"][4]["note"].startswith("[police]")
+                                                  "reported_to_police", "closed"]
+    assert seen["steps"][4]["note"] == "已报辖区派出所，接警编号 1202-17"
     assert seen["next_steps"] == [], "the reporter follows, the staff act"
     mine = api.get("/fire/hazards", user=owner).get_json()["items"]
     assert [x["status"] for x in mine] == ["closed"]

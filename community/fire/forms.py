@@ -40,7 +40,7 @@ class FacilityForm(FlaskForm):
 
 class CheckForm(FlaskForm):
     round_id = SelectField(_l("Round"), validators=[DataRequired()])
-    result = RadioField(_l("Result"), default="ok", choices=lambda: choices([("ok", _l("OK")),
+    result = RadioField(_l("Check result"), default="ok", choices=lambda: choices([("ok", _l("OK")),
                                                                              ("defect", _l("Defect"))]))
     note = TextAreaField(_l("What is wrong"), validators=[Optional(), Length(max=500)])
     photo = FileField(_l("Photo (optional)"), render_kw={"accept": IMAGE_TYPES, "capture": "environment"})

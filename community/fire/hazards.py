@@ -89,15 +89,16 @@ def advance(actor, hazard_id: int, step: str, data: dict) -> FireHazard:
         leads_to = "closed" if cleared else "remains"
     if step == "report_authority":
         authority = common.choice(data.get("authority"), "authority", AUTHORITIES)
-        note = f"[{authority}] {note}"
     if found.status not in allowed:
         raise Conflict(_("This report is at another step now."), status_now=found.status)
     now = utcnow()
     found.status = leads_to
     if leads_to == "closed":
         found.closed_at = now
-    recorded = leads_to if step != "recheck" else (
-        "rechecked_cleared" if leads_to == "closed" else "rechecked_remains")
+    if step == "recheck":
+        recorded = "rechecked_cleared" if leads_to == "closed" else "rechecked_remains"
+    else:
+        recorded = f"reported_to_{authority}" if step == "report_authority" else leads_to
     db.session.add(FireHazardStep(hazard_id=found.id, actor_id=actor.id, step=recorded, note=note, at=now))
     common.notify([found.reporter_id], "fire_hazard")
     audit.record(actor, f"fire.hazard_{step}", f"fire_hazard:{found.id}", {"status": leads_to})

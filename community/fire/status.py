@@ -17,7 +17,9 @@ from .models import FireDrill, FireFacility, FireHazard, FirePlan, FireRound, Fi
 
 
 def _facility_counts(today, building_ids) -> dict:
-    overdue = or_(FireFacility.expires_on < today, FireFacility.service_due_on < today)
+    # Spelled out so that a missing date counts as not overdue rather than as unknown (NULL).
+    overdue = or_(and_(FireFacility.expires_on.is_not(None), FireFacility.expires_on < today),
+                  and_(FireFacility.service_due_on.is_not(None), FireFacility.service_due_on < today))
     rows = db.session.execute(select(
         FireFacility.building_id, func.count(),
         func.sum(case((FireFacility.condition == "defective", 1), else_=0)),

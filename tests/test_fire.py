@@ -10,7 +10,7 @@ from PIL import Image
 from community.core.timeutil import frozen
 from community.desk.models import Ticket
 from community.extensions import db
-from community.fire import jobs, services
+from community.fire import alerts, jobs, services
 from community.fire.models import FireAlert, FireDefect, FireRound, FireTask
 from community.jobs import run_all
 from tests.conftest import error_of
@@ -175,10 +175,10 @@ def test_an_expiring_extinguisher_alerts_before_its_date(api, staff, roster):
     with frozen(T0):
         soon = facility(api, staff, expires_on="2026-12-20")
         facility(api, staff, expires_on="2027-06-30", location="远期")
-        assert services.raise_alerts(T0) == 1
-        assert services.raise_alerts(T0) == 0, "once per facility and date"
-        alerts = api.get("/fire/alerts", user=staff).get_json()["items"]
-    assert [(a["facility"]["id"], a["kind"], a["days_left"]) for a in alerts] == [(soon["id"], "expiry", 18)]
+        assert alerts.raise_alerts(T0) == 1
+        assert alerts.raise_alerts(T0) == 0, "once per facility and date"
+        items = api.get("/fire/alerts", user=staff).get_json()["items"]
+    assert [(a["facility"]["id"], a["kind"], a["days_left"]) for a in items] == [(soon["id"], "expiry", 18)]
     assert api.get(f"/fire/facilities/{soon['id']}", user=staff).get_json()["due"] == "due_soon"
     with frozen(T0):
         api.patch(f"/fire/facilities/{soon['id']}", user=staff, json={"expires_on": "2027-12-20"})

@@ -106,3 +106,26 @@ def test_the_leaflet_is_a_pdf(client, owner):
     login(client, owner)
     r = client.get("/fire/leaflet.pdf")
     assert r.status_code == 200 and r.mimetype == "application/pdf" and r.data[:5] == b"%PDF-"
+
+
+def test_staff_plan_a_building_set_dates_retire_and_plan_a_drill(client, staff, walk):
+    login(client, staff)
+    r = client.post("/fire/plans", data={"building": "1", "name": "1号楼年检", "frequency": "yearly"})
+    assert r.status_code == 302
+    assert "1号楼年检" in client.get("/fire/rounds").get_data(as_text=True)
+    with frozen(T0):
+        assert jobs.run(T0)["rounds_created"] == 1, "the new yearly plan's round"
+    r = client.post(f"/fire/facilities/{walk[0]['id']}/dates", data={"dates-expires_on": "2027-03-31"})
+    assert r.status_code == 302
+    page = client.get(f"/fire/facilities/{walk[0]['id']}").get_data(as_text=True)
+    assert "2027-03-31" in page and 'id="retire-form"' in page
+    client.post(f"/fire/facilities/{walk[0]['id']}/retire", data={})
+    assert 'id="retire-form"' in client.get(f"/fire/facilities/{walk[0]['id']}").get_data(as_text=True), \
+        "not retired without the confirmation"
+    client.post(f"/fire/facilities/{walk[0]['id']}/retire", data={"retire-confirm": "y"})
+    assert 'id="retire-form"' not in client.get(f"/fire/facilities/{walk[0]['id']}").get_data(as_text=True)
+    r = client.post("/fire/drills/new", data={"building": "1", "title": "消防演练", "place": "广场",
+                                              "starts_at": "2027-01-15T19:30"})
+    assert r.status_code == 302
+    page = client.get("/fire/drills").get_data(as_text=True)
+    assert "消防演练" in page and page.count("<svg") == 1

@@ -2,6 +2,7 @@ from flask import jsonify, request
 
 from ..core.http import actor, api_blueprint, int_arg, json_body, requires
 from ..core.timeutil import iso, utcnow
+from . import alerts as fire_alerts
 from . import common, drills, hazards, roster, services, status
 
 bp = api_blueprint("fire_api")
@@ -69,7 +70,7 @@ def scan(code: str):
 
 @bp.get("/fire/alerts")
 def alerts():
-    return jsonify({"items": services.alerts(actor()), "next": None})
+    return jsonify({"items": fire_alerts.alerts(actor()), "next": None})
 
 
 # ---- routes, plans, rounds, defects ---------------------------------------------------------------

@@ -1,7 +1,16 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..boards.forms import IMAGE_TYPES
@@ -61,6 +70,29 @@ class StepForm(FlaskForm):
     authority = SelectField(_l("Reported to"), validators=[Optional()], choices=lambda: choices(
         [("fire", _l("Fire authority")), ("police", _l("Police"))]))
     confirm = BooleanField(_l("I confirm this step is recorded for good"))
+
+
+class DatesForm(FlaskForm):
+    expires_on = DateField(_l("Expires on"), validators=[Optional()])
+    service_due_on = DateField(_l("Next service due"), validators=[Optional()])
+
+
+class RetireForm(FlaskForm):
+    confirm = BooleanField(_l("I confirm this facility has been removed"), validators=[DataRequired()])
+
+
+class DrillForm(FlaskForm):
+    building = SelectField(_l("Building"), validators=[Optional()])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])
+    place = StringField(_l("Place"), validators=[DataRequired(), Length(max=120)])
+    starts_at = DateTimeLocalField(_l("Starts at"), validators=[DataRequired()])
+
+
+class PlanForm(FlaskForm):
+    building = SelectField(_l("Building"), validators=[DataRequired()])
+    name = StringField(_l("Route name"), validators=[DataRequired(), Length(max=80)])
+    frequency = SelectField(_l("How often"), choices=lambda: choices([
+        ("daily", _l("Daily")), ("weekly", _l("Weekly")), ("monthly", _l("Monthly")), ("yearly", _l("Yearly"))]))
 
 
 class StaffForm(FlaskForm):

@@ -3,9 +3,9 @@ and repair requests that could not be filed at the check-in. Every step is safe 
 
 from datetime import datetime
 
-from . import services
+from . import alerts, services
 
 
 def run(now: datetime) -> dict:
     return {"rounds_created": services.generate_rounds(now), "rounds_overdue": services.mark_overdue(now),
-            "alerts": services.raise_alerts(now), "repairs_filed": services.retry_repairs(now)}
+            "alerts": alerts.raise_alerts(now), "repairs_filed": services.retry_repairs(now)}

@@ -13,7 +13,7 @@ from ..core.timeutil import utcnow
 from ..core.web import actor, attach_error, login_required
 from ..estate.models import Building
 from ..extensions import db
-from . import common, drills, forms, hazards, roster, services, status
+from . import alerts, common, drills, forms, hazards, roster, services, status
 
 bp = Blueprint("fire", __name__, url_prefix="/fire")
 
@@ -65,7 +65,7 @@ def hub():
     me = actor()
     page = {"buildings": status.my_buildings(me), "hazards": hazards.hazards(me)[:5]}
     if policy.can(me, "fire.read"):
-        page.update(alerts=services.alerts(me, limit=20), overdue=services.rounds(me, status="overdue", limit=20),
+        page.update(alerts=alerts.alerts(me, limit=20), overdue=services.rounds(me, status="overdue", limit=20),
                     open_rounds=services.rounds(me, status="open", limit=20),
                     defects=services.defects(me, status="open", limit=20))
     return render_template("fire/hub.html", page=page)
@@ -112,7 +112,42 @@ def new_facility():
 def facility(facility_id: int):
     found = services.facility(actor(), facility_id)
     return render_template("fire/facility.html", f=services.serialize_facility(found, _today()),
-                           history=services.history(actor(), facility_id), qr=_qr(found.code))
+                           history=services.history(actor(), facility_id), qr=_qr(found.code),
+                           dates_form=forms.DatesForm(prefix="dates", obj=found),
+                           retire_form=forms.RetireForm(prefix="retire"))
+
+
+@bp.post("/facilities/<int:facility_id>/dates")
+@login_required
+def facility_dates(facility_id: int):
+    form = forms.DatesForm(prefix="dates")
+    if form.validate_on_submit():
+        try:
+            services.update_facility(actor(), facility_id, {
+                "expires_on": form.expires_on.data.isoformat() if form.expires_on.data else None,
+                "service_due_on": form.service_due_on.data.isoformat() if form.service_due_on.data else None})
+        except Invalid as error:
+            flash(error.message, "error")
+        else:
+            flash(_("Dates saved."))
+    else:
+        flash(_("Give a date as YYYY-MM-DD."), "error")
+    return redirect(url_for("fire.facility", facility_id=facility_id))
+
+
+@bp.post("/facilities/<int:facility_id>/retire")
+@login_required
+def retire_facility(facility_id: int):
+    if forms.RetireForm(prefix="retire").validate_on_submit():
+        try:
+            services.retire_facility(actor(), facility_id)
+        except AppError as error:
+            flash(error.message, "error")
+        else:
+            flash(_("Retired. It stays in the register's history."))
+    else:
+        flash(_("Tick the confirmation: this step cannot be undone."), "error")
+    return redirect(url_for("fire.facility", facility_id=facility_id))
 
 
 def _qr(code: str) -> Markup:
@@ -167,8 +202,33 @@ def scan(code: str):
 @login_required
 def rounds():
     state = request.args.get("status") or None
+    form = forms.PlanForm()
+    form.building.choices = forms.choices(_buildings())
     return render_template("fire/rounds.html", items=services.rounds(actor(), status=state, limit=100), state=state,
-                           plans=services.plans(actor()))
+                           plans=services.plans(actor()), form=form)
+
+
+@bp.post("/plans")
+@login_required
+def new_plan():
+    """A route of every facility of a building, floor by floor, and its plan: the common case in one step."""
+    me = actor()
+    policy.require(me, "fire.manage")
+    form = forms.PlanForm()
+    form.building.choices = forms.choices(_buildings())
+    if not form.validate_on_submit():
+        flash(_("The form has expired; please try again."), "error")
+        return redirect(url_for("fire.rounds"))
+    rows = sorted(services.facilities(me, building=form.building.data, limit=5000), key=lambda f: (f.floor, f.id))
+    try:
+        route = services.create_route(me, {"name": form.name.data, "building": form.building.data,
+                                           "facility_ids": [f.id for f in rows]})
+        services.create_plan(me, {"route_id": route.id, "frequency": form.frequency.data})
+    except Invalid as error:
+        flash(error.message, "error")
+    else:
+        flash(_("Plan saved; the scheduled jobs make its rounds."))
+    return redirect(url_for("fire.rounds"))
 
 
 @bp.get("/rounds/<int:round_id>")
@@ -301,7 +361,38 @@ def building_status(code: str):
 @bp.get("/drills")
 @login_required
 def drill_list():
-    return render_template("fire/drills.html", items=drills.drills(actor()), form=ActionForm())
+    items = drills.drills(actor())
+    qr = {d["id"]: _drill_qr(d["checkin_code"]) for d in items if d.get("checkin_code")}
+    plan_form = forms.DrillForm()
+    plan_form.building.choices = forms.choices([("", _("Whole estate")), *_buildings()])
+    return render_template("fire/drills.html", items=items, form=ActionForm(), qr=qr, plan_form=plan_form)
+
+
+def _drill_qr(code: str) -> Markup:
+    import segno
+    url = url_for("fire.drill_checkin", code=code, _external=True)
+    return Markup(segno.make(url, error="m").svg_inline(scale=3, title=code))
+
+
+@bp.post("/drills/new")
+@login_required
+def plan_drill():
+    me = actor()
+    policy.require(me, "fire.manage")
+    form = forms.DrillForm()
+    form.building.choices = forms.choices([("", _("Whole estate")), *_buildings()])
+    if form.validate_on_submit():
+        try:
+            drills.plan(me, {"building": form.building.data or None, "title": form.title.data,
+                             "place": form.place.data,
+                             "starts_at": form.starts_at.data.replace(tzinfo=common.zone()).isoformat()})
+        except Invalid as error:
+            flash(error.message, "error")
+        else:
+            flash(_("Drill planned; residents can sign up."))
+    else:
+        flash(_("Fill in the title, place and time."), "error")
+    return redirect(url_for("fire.drill_list"))
 
 
 @bp.post("/drills/<int:drill_id>/signup")

@@ -216,3 +216,31 @@ def test_the_committee_reads_everything_and_writes_nothing(api, staff, committee
     for path, body in writes:
         r = api.post(path, user=committee_member, json=body)
         assert r.status_code == 403 and error_of(r)["code"] == "forbidden", path
+
+
+def test_two_runners_at_once_make_each_round_once(app, monthly):
+    """Two processes' jobs at the same moment, each with its own session: the unique period decides."""
+    import threading
+
+    barrier = threading.Barrier(2)
+    made, errors = [], []
+
+    def runner():
+        try:
+            with app.app_context():
+                barrier.wait(timeout=10)
+                made.append(services.generate_rounds(T0))
+                db.session.remove()
+        except Exception as error:  # reported below: a thread's failure would otherwise pass silently
+            errors.append(error)
+
+    threads = [threading.Thread(target=runner) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert not errors, errors
+    assert sorted(made) == [0, 1]
+    db.session.expire_all()
+    assert len(list(db.session.scalars(db.select(FireRound)))) == 1
+    assert db.session.scalar(db.select(db.func.count()).select_from(FireTask)) == 3

@@ -129,3 +129,15 @@ def test_staff_plan_a_building_set_dates_retire_and_plan_a_drill(client, staff, 
     assert r.status_code == 302
     page = client.get("/fire/drills").get_data(as_text=True)
     assert "消防演练" in page and page.count("<svg") == 1
+
+
+def test_the_reporter_is_notified_of_each_step(client, api, owner, staff, roster):
+    r = api.post("/fire/hazards", user=owner, json={"building": "1", "kind": "ebike_charging", "spot": "1单元楼道",
+                                                    "description": "楼道里充电"})
+    api.post(f"/fire/hazards/{r.get_json()['id']}/acknowledge", user=staff, json={})
+    login(client, owner)
+    page = client.get("/notifications").get_data(as_text=True)
+    assert page.count('data-kind="fire_hazard"') == 1 and 'href="/fire/hazards"' in page
+    staff_page = api.client.application.test_client()
+    login(staff_page, staff)
+    assert 'data-kind="fire_hazard"' in staff_page.get("/notifications").get_data(as_text=True), "a new report"

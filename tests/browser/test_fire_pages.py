@@ -128,6 +128,10 @@ def test_the_committee_opens_the_status(phones, committee_member, owner, walk, t
     assert_fits(page, 360)
     page.screenshot(path=str(tmp_path / "status.png"), full_page=True)
     assert page.locator("form[method=post]").count() == 0, "the committee reads, it does not write"
+    for path in ("/fire/", "/fire/rounds", "/fire/roster", "/fire/facilities", "/fire/drills", "/fire/hazards?scope=all"):
+        page.goto(path)
+        assert_fits(page, 360)
+        assert page.locator("form[method=post]").count() == 0, path
 
     resident = phones.open(**NARROW)
     login(resident, owner.phone, then="/fire/")

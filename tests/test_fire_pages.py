@@ -129,6 +129,10 @@ def test_staff_plan_a_building_set_dates_retire_and_plan_a_drill(client, staff, 
     assert r.status_code == 302
     page = client.get("/fire/drills").get_data(as_text=True)
     assert "消防演练" in page and page.count("<svg") == 1
+    drill_id = int(re.search(r'/fire/drills/(\d+)/report', page).group(1))
+    client.post(f"/fire/drills/{drill_id}/report", data={"report": "到场 30 人，疏散用时 5 分钟"})
+    page = client.get("/fire/drills").get_data(as_text=True)
+    assert "到场 30 人" in page and "/report" not in page
 
 
 def test_the_reporter_is_notified_of_each_step(client, api, owner, staff, roster):

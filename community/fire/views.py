@@ -408,6 +408,19 @@ def sign_up(drill_id: int):
     return redirect(url_for("fire.drill_list"))
 
 
+@bp.post("/drills/<int:drill_id>/report")
+@login_required
+def drill_report(drill_id: int):
+    if ActionForm().validate_on_submit():
+        try:
+            drills.write_report(actor(), drill_id, {"report": request.form.get("report")})
+        except Invalid as error:
+            flash(error.message, "error")
+        else:
+            flash(_("Report saved."))
+    return redirect(url_for("fire.drill_list"))
+
+
 @bp.route("/drills/checkin/<code>", methods=["GET", "POST"])
 @login_required
 def drill_checkin(code: str):

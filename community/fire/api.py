@@ -58,7 +58,7 @@ def retire_facility(facility_id: int):
 def scan(code: str):
     """What a QR label names, and for staff the rounds waiting for it."""
     from ..core import policy
-    found = services.facility_by_code(code)
+    found = services.facility_by_code(actor(), code)
     data = {"code": found.code, "kind": found.kind, "building": found.building.code, "floor": found.floor,
             "location": found.location}
     if policy.can(actor(), "fire.read"):

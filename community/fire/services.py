@@ -110,8 +110,9 @@ def facility(actor, facility_id: int) -> FireFacility:
     return found
 
 
-def facility_by_code(code: str) -> FireFacility:
+def facility_by_code(actor, code: str) -> FireFacility:
     """The facility a QR label names. Anyone signed in may look up what the label on the wall is."""
+    policy.require(actor, "users.read")
     found = db.session.scalar(select(FireFacility).where(FireFacility.code == code))
     if found is None:
         raise NotFound(_("Not found."))

@@ -173,7 +173,7 @@ def scan(code: str):
     """Where a label's QR code leads: the check-in for staff on a round, what it is and a hazard report for
     everyone else."""
     me = actor()
-    found = services.facility_by_code(code)
+    found = services.facility_by_code(actor(), code)
     form = None
     tasks = []
     if policy.can(me, "fire.manage"):

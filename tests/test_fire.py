@@ -244,3 +244,16 @@ def test_two_runners_at_once_make_each_round_once(app, monthly):
     db.session.expire_all()
     assert len(list(db.session.scalars(db.select(FireRound)))) == 1
     assert db.session.scalar(db.select(db.func.count()).select_from(FireTask)) == 3
+
+
+def test_a_failed_triage_still_leaves_exactly_one_repair_request(app, api, staff, monthly):
+    app.config["FIRE_REPAIR_WORKER"] = "x" * 200  # longer than the desk accepts: accept() refuses
+    with frozen(T0):
+        jobs.run(T0)
+        round_id = only_round().id
+        r = api.post(f"/fire/rounds/{round_id}/checks", user=staff,
+                     json={"facility_code": monthly[0]["code"], "result": "defect", "note": "喷头漏水"})
+        assert r.status_code == 201 and r.get_json()["defect"]["repair"] == "filed"
+        assert jobs.run(T0)["repairs_filed"] == 0
+    tickets = list(db.session.scalars(db.select(Ticket)))
+    assert [(t.status, t.department) for t in tickets] == [("submitted", None)]

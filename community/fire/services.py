@@ -392,17 +392,21 @@ def open_repair(actor, defect_id: int) -> int | None:
             "description": _("Fire facility defect %(ref)s (%(code)s): %(text)s", ref=f"fire_defect:{defect.id}",
                              code=f.code, text=defect.description)[:2000],
             "attachments": [defect.attachment_id] if defect.attachment_id else []})
-        desk.accept(actor, "repair", ticket.id, {"department": "engineering",
-                                                 "worker": current_app.config.get("FIRE_REPAIR_WORKER")
-                                                 or _("Engineering on duty")})
     except AppError:
         db.session.rollback()
         db.session.execute(update(FireDefect).where(FireDefect.id == defect_id).values(ticket_claimed_at=None))
         db.session.commit()
         return None
-    db.session.execute(update(FireDefect).where(FireDefect.id == defect_id).values(ticket_id=ticket.id))
+    ticket_id = ticket.id
+    db.session.execute(update(FireDefect).where(FireDefect.id == defect_id).values(ticket_id=ticket_id))
     db.session.commit()
-    return ticket.id
+    try:  # filed and recorded: a failed triage leaves it submitted for the desk, never files it again
+        desk.accept(actor, "repair", ticket_id, {"department": "engineering",
+                                                 "worker": current_app.config.get("FIRE_REPAIR_WORKER")
+                                                 or _("Engineering on duty")})
+    except AppError:
+        db.session.rollback()
+    return ticket_id
 
 
 def retry_repairs(now: datetime) -> int:

@@ -17,6 +17,23 @@ from .desk.models import (  # noqa: F401
     TicketPhoto,
 )
 from .estate.models import Building, Owner, Unit  # noqa: F401
+from .fire.models import (  # noqa: F401
+    FireAlert,
+    FireDefect,
+    FireDrill,
+    FireDrillSignup,
+    FireFacility,
+    FireFacilityEvent,
+    FireHazard,
+    FireHazardStep,
+    FirePlan,
+    FireRound,
+    FireRoute,
+    FireRouteStop,
+    FireShift,
+    FireStaff,
+    FireTask,
+)
 from .moderation.models import Appeal, ModerationAction, ModeratorNote, QueueClaim, Report, Sanction  # noqa: F401
 from .notifications.models import Notification  # noqa: F401
 from .rules.models import RulesVersion  # noqa: F401

@@ -34,7 +34,7 @@ MATRIX = {
     "notice.post":         {"staff", "admin"},
     "notice.track":        {"committee", "staff", "admin"},
     "notice.acknowledge":  {"owner", "committee", "resident"},
-    "ticket.file":         {"owner", "committee", "resident"},
+    "ticket.file":         {"owner", "committee", "resident", "staff", "admin"},
     "ticket.list_all":     {"committee", "staff", "admin"},
     "ticket.handle":       {"staff", "admin"},
     "ticket.identify":     {"staff", "admin"},
@@ -47,9 +47,15 @@ MATRIX = {
     "vote.manage":         {"committee"},
     "moderation.act":      {"staff", "admin"},
     "moderation.read":     {"committee", "staff", "admin"},
+    "fire.read":           {"committee", "staff", "admin"},
+    "fire.manage":         {"staff", "admin"},
+    "fire.identify":       {"staff", "admin"},
+    "fire.hazard_report":  {"owner", "committee", "resident"},
+    "fire.drill_join":     {"owner", "committee", "resident"},
 }
 TARGETED = {"content.view", "board.post", "thread.reply", "post.edit", "chat.read", "chat.send",
-            "notice.view", "ticket.view", "ticket.confirm", "survey.manage", "survey.results"}
+            "notice.view", "ticket.view", "ticket.confirm", "survey.manage", "survey.results",
+            "fire.hazard_view", "fire.status_view"}
 
 
 def actor(role: str, status: str = "approved"):

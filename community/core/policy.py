@@ -112,6 +112,16 @@ def _survey_results(roles, actor, survey) -> bool:
     return bool(roles & OVERSEERS) or (bool(roles & RESIDENTS) and not survey.open)
 
 
+def _fire_hazard_view(roles, actor, hazard) -> bool:
+    """A hazard report is the reporter's and the overseers'; other owners never see who reported what."""
+    return bool(roles & OVERSEERS) or hazard.reporter_id == actor.id
+
+
+def _fire_status_view(roles, actor, building) -> bool:
+    """A building's fire-safety status: its residents, and the overseers for every building."""
+    return bool(roles & OVERSEERS) or _in_building(roles, actor, building)
+
+
 # action -> the roles (``committee`` being the flag on an owner) that may take it,
 # or a function of (roles, actor, target) where the answer depends on the target.
 RULES: dict = {
@@ -146,7 +156,7 @@ RULES: dict = {
     "notice.track": OVERSEERS,
     "notice.view": _notice_view,
     "notice.acknowledge": RESIDENTS,
-    "ticket.file": RESIDENTS,
+    "ticket.file": RESIDENTS | STAFF,  # staff file what they find themselves, e.g. a fire inspection defect
     "ticket.view": _ticket_view,
     "ticket.list_all": OVERSEERS,
     "ticket.handle": STAFF,
@@ -161,6 +171,14 @@ RULES: dict = {
     "vote.cast": frozenset({"owner"}),  # and on the vote's roster: the service checks that
     "vote.create": frozenset({"committee"}),
     "vote.manage": frozenset({"committee"}),
+    # fire
+    "fire.read": OVERSEERS,
+    "fire.manage": STAFF,
+    "fire.identify": STAFF,
+    "fire.hazard_report": RESIDENTS,
+    "fire.hazard_view": _fire_hazard_view,
+    "fire.status_view": _fire_status_view,
+    "fire.drill_join": RESIDENTS,
 }
 
 # Writes made from the server's own command line, with no acting account (still audited).

@@ -110,6 +110,19 @@ def _survey_results(roles, actor, survey) -> bool:
     return bool(roles & OVERSEERS) or (bool(roles & RESIDENTS) and not survey.open)
 
 
+def _fund_unit_read(roles, actor, account) -> bool:
+    """``account`` has ``owner_hashes``, the identity hashes on the unit's current roster: an owner sees the
+    accounts of the units they own, the overseers every account."""
+    if roles & OVERSEERS:
+        return True
+    return "owner" in roles and bool(actor.id_hash) and actor.id_hash in account.owner_hashes
+
+
+def _fund_application_read(roles, actor, application) -> bool:
+    """Drafts are the property company's and the committee's; once published, everyone's."""
+    return bool(roles & OVERSEERS) or application.status != "draft"
+
+
 # action -> the roles (``committee`` being the flag on an owner) that may take it,
 # or a function of (roles, actor, target) where the answer depends on the target.
 RULES: dict = {
@@ -159,6 +172,23 @@ RULES: dict = {
     "vote.cast": frozenset({"owner"}),  # and on the vote's roster: the service checks that
     "vote.create": frozenset({"committee"}),
     "vote.manage": frozenset({"committee"}),
+    # fund
+    "fund.totals": EVERYONE,  # the estate's and each building's balance are everyone's to see
+    "fund.unit_read": _fund_unit_read,
+    "fund.ledger_all": OVERSEERS,
+    "fund.post": STAFF,  # opening balances, deposits, interest, charges, reversals: money moves
+    "fund.settings": STAFF,
+    "fund.apply": STAFF,  # the property company drafts, publishes, reports progress and settles
+    "fund.read_application": _fund_application_read,
+    "fund.review": frozenset({"committee"}),  # review, site check, filing, acceptance: no money moves
+    "income.read": EVERYONE,
+    "income.manage": STAFF,
+    "disclosure.read": EVERYONE,
+    "disclosure.publish": STAFF,
+    "disclosure.track": OVERSEERS,
+    "fund.request": frozenset({"owner"}),
+    "fund.answer": STAFF,
+    "fund.requests_all": OVERSEERS,
 }
 
 # Writes made from the server's own command line, with no acting account (still audited).

@@ -139,12 +139,17 @@ STEPS = {
 }
 
 
-@bp.post("/fund/applications/<int:application_id>/<any('publish', 'review', 'site-check', 'approve', 'file', "
-         "'progress', 'accept', 'settle'):step>")
-def application_step(application_id: int, step: str):
-    me = actor()
-    data = json_body() if request.get_data() else {}
-    return jsonify(applications.serialize(STEPS[step](me, application_id, data), me))
+def _step_view(step: str):
+    def view(application_id: int):
+        me = actor()
+        data = json_body() if request.get_data() else {}
+        return jsonify(applications.serialize(STEPS[step](me, application_id, data), me))
+    return view
+
+
+for _name in STEPS:
+    bp.add_url_rule(f"/fund/applications/<int:application_id>/{_name}", f"application_{_name.replace('-', '_')}",
+                    _step_view(_name), methods=["POST"])
 
 
 # ---- disclosures and owners' requests --------------------------------------------------------------

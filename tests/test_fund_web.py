@@ -1,0 +1,60 @@
+"""The fund's pages: who sees what, the CSV upload with its row errors, and the application steps by form."""
+
+import io
+
+from tests.test_fund import lift_plan, opening_rows
+
+
+def login(client, user):
+    from tests.fixtures.people import PASSWORD
+    r = client.post("/login", data={"phone": user.phone, "password": PASSWORD})
+    assert r.status_code in (302, 303), r.data[:200]
+
+
+def test_pages_for_an_owner(client, api, staff, owner, roster):
+    api.post("/fund/opening-balances", user=staff, json={"rows": opening_rows()})
+    login(client, owner)
+    page = client.get("/fund/").get_data(as_text=True)
+    assert "1-1-101" in page and "1-1-102" in page and "2-1-101" not in page
+    assert "/fund/import" not in page
+    assert client.get("/fund/units/1-1-101").status_code == 200
+    assert client.get("/fund/units/2-1-101").status_code == 404
+    assert client.get("/fund/import").status_code == 403
+    pdf = client.get("/fund/units/1-1-101/statement.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    for path in ("/fund/applications", "/fund/income", "/fund/disclosures"):
+        assert client.get(path).status_code == 200, path
+
+
+def test_staff_upload_names_the_bad_row_and_imports_nothing(client, staff, roster):
+    login(client, staff)
+    bad = "unit,amount\n1-1-101,10.00\n1-1-102,ten\n".encode()
+    r = client.post("/fund/import", data={"file": (io.BytesIO(bad), "bank.csv"), "confirm": "1"},
+                    content_type="multipart/form-data")
+    assert r.status_code == 400 and "3" in r.get_data(as_text=True)
+    assert "0.00" in client.get("/fund/units/1-1-101").get_data(as_text=True)
+    good = "unit,amount\n1-1-101,10.00\n1-1-102,20.00\n".encode()
+    r = client.post("/fund/import", data={"file": (io.BytesIO(good), "bank.csv")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 400  # not confirmed
+    r = client.post("/fund/import", data={"file": (io.BytesIO(good), "bank.csv"), "confirm": "1"},
+                    content_type="multipart/form-data")
+    assert r.status_code == 302
+    assert "10.00" in client.get("/fund/units/1-1-101").get_data(as_text=True)
+
+
+def test_draft_and_steps_by_form(client, api, staff, committee_member, roster):
+    login(client, staff)
+    r = client.post("/fund/applications/new", data={k: v for k, v in lift_plan().items()})
+    assert r.status_code == 302
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "3-1-1001" in page and "12000.00" in page
+    pid = int(r.headers["Location"].rstrip("/").split("/")[-1])
+    client.post(f"/fund/applications/{pid}/publish")
+    assert api.get(f"/fund/applications/{pid}", user=staff).get_json()["status"] == "published"
+    client.post("/logout")
+    login(client, committee_member)
+    client.post(f"/fund/applications/{pid}/review", data={"note": "核对无误"})
+    assert api.get(f"/fund/applications/{pid}", user=staff).get_json()["status"] == "reviewed"
+    r = client.post(f"/fund/applications/{pid}/approve", data={"vote_id": "1"}, follow_redirects=True)
+    assert api.get(f"/fund/applications/{pid}", user=staff).get_json()["status"] == "reviewed"

@@ -80,7 +80,7 @@ def test_opening_import_refuses_a_bad_row_and_imports_nothing(api, staff, roster
 
 
 def test_csv_numbers_rows_as_in_the_file(app, staff, roster):
-    rows = ledger.parse_opening_csv("unit,amount\n1-1-101,10.00\n\n1-1-102,abc\n".encode())
+    rows = ledger.parse_opening_csv(b"unit,amount\n1-1-101,10.00\n\n1-1-102,abc\n")
     with pytest.raises(Exception) as caught:
         ledger.import_opening(staff, rows)
     assert caught.value.field == "row 4"

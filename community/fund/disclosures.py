@@ -70,7 +70,8 @@ def publish(actor, topic, summary) -> Disclosure:
     item.due_at = add_months(max(item.due_at, utcnow()), item.every_months)
     item.overdue_since = None
     db.session.flush()
-    audit.record(actor, "disclosure.published", f"disclosure:{found.id}", {"topic": topic, "next_due": iso(item.due_at)})
+    audit.record(actor, "disclosure.published", f"disclosure:{found.id}",
+                 {"topic": topic, "next_due": iso(item.due_at)})
     db.session.commit()
     return found
 

@@ -34,6 +34,10 @@ def format_money(fen: int) -> str:
     return f"{sign}{fen // 100}.{fen % 100:02d}"
 
 
+def format_area(centi: int) -> str:
+    return f"{centi // 100}.{centi % 100:02d}"
+
+
 def parse_money(raw, field: str, *, allow_zero: bool = False) -> int:
     """ "123.45" (or a whole number) of yuan as fen; positive, at most two decimals."""
     text = str(raw).strip() if isinstance(raw, (str, int)) and not isinstance(raw, bool) else None
@@ -105,7 +109,8 @@ def _units_by_code(codes) -> dict[str, Unit]:
     codes = list(codes)
     found = {}
     for start in range(0, len(codes), 900):
-        found.update({u.code: u for u in db.session.scalars(select(Unit).where(Unit.code.in_(codes[start:start + 900])))})
+        chunk = codes[start:start + 900]
+        found.update({u.code: u for u in db.session.scalars(select(Unit).where(Unit.code.in_(chunk)))})
     return found
 
 
@@ -327,7 +332,7 @@ def unit_ledger(actor, code, *, before: int | None = None, limit: int = 50) -> d
     if before:
         query = query.where(FundEntry.id < before)
     rows = db.session.execute(query).all()
-    return {"unit": unit.code, "building": unit.building.code, "area": f"{unit.area_centi // 100}.{unit.area_centi % 100:02d}",
+    return {"unit": unit.code, "building": unit.building.code, "area": format_area(unit.area_centi),
             "balance": format_money(unit_balance(unit.id)),
             "items": [serialize_line(e, b) for e, b in rows],
             "next": rows[-1][0].id if len(rows) == limit else None}

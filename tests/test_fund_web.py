@@ -60,3 +60,22 @@ def test_draft_and_steps_by_form(client, api, staff, committee_member, roster):
     assert api.get(f"/fund/applications/{pid}", user=staff).get_json()["status"] == "reviewed"
     r = client.post(f"/fund/applications/{pid}/approve", data={"vote_id": "1"}, follow_redirects=True)
     assert api.get(f"/fund/applications/{pid}", user=staff).get_json()["status"] == "reviewed"
+
+
+def test_the_demo_seeds_a_fund_with_history(app):
+    from sqlalchemy import select
+
+    from community import demo
+    from community.accounts.models import User
+    from community.audit import services as audit
+    from community.extensions import db
+    from community.fund import applications, income, ledger
+
+    demo.seed()
+    staff = db.session.scalar(select(User).where(User.phone == "13800000002"))
+    owner = db.session.scalar(select(User).where(User.phone == "13900000001"))
+    plans = {a.title: a for a in applications.list_applications(staff)}
+    assert plans["2号楼电梯困人应急维修"].status == "settled" and plans["3号楼屋面防水翻新"].status == "published"
+    assert income.summary(owner)["transferred"] == "5400.00"
+    assert len(ledger.my_units(owner)) == 2
+    assert audit.verify()[0]

@@ -3,7 +3,7 @@
 On a fresh, migrated SQLite database (and, with ``--postgres``, also a fresh PostgreSQL one, dropped afterwards)
 it builds an estate (``generate_estate.build_estate``: 5,000 units, 2,000 users), writes ten years of lines for
 every unit (an opening balance, then each year a deposit and an interest share, and a charge every other year:
-about 230,000 lines, multi-row inserts), and times:
+130,000 lines, multi-row inserts), and times:
 
 - ``split_by_area`` of a use over the whole estate (5,000 units), pure arithmetic;
 - a use over one building from draft to settlement through the services (draft computes the shares; settle
@@ -32,7 +32,7 @@ from community.accounts.models import User
 from community.core.timeutil import frozen, utcnow
 from community.estate.models import Building, Owner, Unit
 from community.extensions import db
-from community.fund import applications, ledger, statements
+from community.fund import applications, statements
 from community.fund.models import FundBatch, FundEntry
 from community.fund.split import split_by_area
 

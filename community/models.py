@@ -17,9 +17,6 @@ from .desk.models import (  # noqa: F401
     TicketPhoto,
 )
 from .estate.models import Building, Owner, Unit  # noqa: F401
-from .moderation.models import Appeal, ModerationAction, ModeratorNote, QueueClaim, Report, Sanction  # noqa: F401
-from .rules.models import RulesVersion  # noqa: F401
-from .votes.models import PaperBallot, Vote, VoteCount, VoteReceipt, VoteVoter, VoteVoterUnit  # noqa: F401
 from .fund.models import (  # noqa: F401
     Disclosure,
     DisclosureItem,
@@ -33,3 +30,6 @@ from .fund.models import (  # noqa: F401
     IncomeEntry,
     OwnerRequest,
 )
+from .moderation.models import Appeal, ModerationAction, ModeratorNote, QueueClaim, Report, Sanction  # noqa: F401
+from .rules.models import RulesVersion  # noqa: F401
+from .votes.models import PaperBallot, Vote, VoteCount, VoteReceipt, VoteVoter, VoteVoterUnit  # noqa: F401

@@ -26,7 +26,8 @@ def seed(now, staff, committee, owner=None) -> None:
         ledger.interest(staff, "1288.36", "2025年度存款利息")
     with at(30):
         plan = applications.draft(staff, {
-            "title": "2号楼电梯困人应急维修", "facility": "2号楼1单元电梯", "project": "曳引机制动器失灵，电梯困人，需立即更换制动器。",
+            "title": "2号楼电梯困人应急维修", "facility": "2号楼1单元电梯",
+            "project": "曳引机制动器失灵，电梯困人，需立即更换制动器。",
             "quotes": "电梯维保公司报价 8,600.00 元", "budget": "8600.00", "building": "2", "emergency": True,
             "emergency_kind": "lift"})
         applications.site_check(committee, plan.id, "业委会两名委员到场确认电梯停用，现场拍照存档。")
@@ -44,11 +45,13 @@ def seed(now, staff, committee, owner=None) -> None:
         income.record(staff, {"kind": "cost", "amount": "600.00", "memo": "代收代管合理成本（10%）"})
         income.transfer(staff, "5400.00", "公共收益转入维修资金")
     with at(10):
-        disclosures.publish(staff, "income", "2026年上半年公共收益：收入 6,000.00 元，成本 600.00 元，转入维修资金 5,400.00 元。")
+        disclosures.publish(staff, "income",
+                            "2026年上半年公共收益：收入 6,000.00 元，成本 600.00 元，转入维修资金 5,400.00 元。")
         disclosures.publish(staff, "fund_use", "2号楼电梯应急维修使用维修资金 8,450.00 元，已于业委会验收后结算。")
     with at(2):
         roof = applications.draft(staff, {
-            "title": "3号楼屋面防水翻新", "facility": "3号楼屋面", "project": "屋面防水层老化渗漏，拟整体翻新，工期20天。",
+            "title": "3号楼屋面防水翻新", "facility": "3号楼屋面",
+            "project": "屋面防水层老化渗漏，拟整体翻新，工期20天。",
             "quotes": "甲公司 46,800.00 元；乙公司 49,500.00 元", "budget": "46800.00", "building": "3"})
         applications.publish(staff, roof.id, 10)
     if owner is not None:

@@ -29,6 +29,7 @@ RAISED_KINDS = ("opening", "deposit")  # the money owners paid in: the base of t
 
 
 def format_money(fen: int) -> str:
+    fen = int(fen)  # PostgreSQL's SUM of a BIGINT is NUMERIC
     sign = "-" if fen < 0 else ""
     fen = abs(fen)
     return f"{sign}{fen // 100}.{fen % 100:02d}"
@@ -285,8 +286,8 @@ def my_units(actor) -> list[Unit]:
 
 
 def unit_balance(unit_id: int) -> int:
-    return db.session.scalar(select(func.coalesce(func.sum(FundEntry.amount_fen), 0)).where(
-        FundEntry.unit_id == unit_id)) or 0
+    return int(db.session.scalar(select(func.coalesce(func.sum(FundEntry.amount_fen), 0)).where(
+        FundEntry.unit_id == unit_id)) or 0)
 
 
 def building_totals() -> list[dict]:

@@ -354,3 +354,22 @@ def test_statement_pdf_carries_the_audit_chain_head(api, staff, owner, roster):
     assert b["units"] == [] and b["totals"]["closing"] == ledger.format_money(100000 + 111101 + 122202)
     assert len(statements.building_statement(staff, "1", year)["units"]) == 3
     assert api.get("/fund/buildings/1/statement.pdf", user=staff).status_code == 200
+
+
+def test_policy_for_unit_accounts_and_drafts():
+    from types import SimpleNamespace
+
+    from community.core import policy
+    account = ledger.Account(1, frozenset({"h1"}))
+    person = lambda role, h, committee=False: SimpleNamespace(  # noqa: E731
+        id=1, role=role, committee=committee, status="approved", id_hash=h)
+    assert policy.can(person("owner", "h1"), "fund.unit_read", account)
+    assert not policy.can(person("owner", "h2"), "fund.unit_read", account)
+    assert not policy.can(person("resident", "h1"), "fund.unit_read", account)
+    assert not policy.can(person("owner", None), "fund.unit_read", account)
+    assert policy.can(person("owner", "h2", True), "fund.unit_read", account)
+    assert policy.can(person("staff", None), "fund.unit_read", account)
+    draft, published = SimpleNamespace(status="draft"), SimpleNamespace(status="published")
+    assert not policy.can(person("owner", "h1"), "fund.read_application", draft)
+    assert policy.can(person("owner", "h1"), "fund.read_application", published)
+    assert policy.can(person("owner", "h2", True), "fund.read_application", draft)

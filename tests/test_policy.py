@@ -45,9 +45,24 @@ MATRIX = {
     "vote.manage":         {"committee"},
     "moderation.act":      {"staff", "admin"},
     "moderation.read":     {"committee", "staff", "admin"},
+    # fund
+    "fund.totals":         set(ROLES),
+    "fund.ledger_all":     {"committee", "staff", "admin"},
+    "fund.post":           {"staff", "admin"},
+    "fund.settings":       {"staff", "admin"},
+    "fund.apply":          {"staff", "admin"},
+    "fund.review":         {"committee"},
+    "income.read":         set(ROLES),
+    "income.manage":       {"staff", "admin"},
+    "disclosure.read":     set(ROLES),
+    "disclosure.publish":  {"staff", "admin"},
+    "fund.request":        {"owner", "committee"},
+    "fund.answer":         {"staff", "admin"},
+    "fund.requests_all":   {"committee", "staff", "admin"},
 }
 TARGETED = {"content.view", "board.post", "thread.reply", "post.edit", "chat.read", "chat.send",
-            "notice.view", "ticket.view", "ticket.confirm", "survey.manage", "survey.results"}
+            "notice.view", "ticket.view", "ticket.confirm", "survey.manage", "survey.results",
+            "fund.unit_read", "fund.read_application"}
 
 
 def actor(role: str, status: str = "approved"):

@@ -185,7 +185,6 @@ RULES: dict = {
     "income.manage": STAFF,
     "disclosure.read": EVERYONE,
     "disclosure.publish": STAFF,
-    "disclosure.track": OVERSEERS,
     "fund.request": frozenset({"owner"}),
     "fund.answer": STAFF,
     "fund.requests_all": OVERSEERS,

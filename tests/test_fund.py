@@ -373,3 +373,19 @@ def test_policy_for_unit_accounts_and_drafts():
     assert not policy.can(person("owner", "h1"), "fund.read_application", draft)
     assert policy.can(person("owner", "h1"), "fund.read_application", published)
     assert policy.can(person("owner", "h2", True), "fund.read_application", draft)
+
+
+def test_a_step_is_taken_once_even_by_a_stale_reader(app, staff, roster):
+    """Two settlements pressed at once: the second reads 'accepted' too, but the conditional update refuses it."""
+    from community.core.errors import Conflict
+    from community.extensions import db
+    from community.fund import applications
+    from community.fund.models import FundApplication
+    found = applications.draft(staff, lift_plan())
+    db.session.execute(db.update(FundApplication).where(FundApplication.id == found.id).values(status="accepted"))
+    db.session.commit()
+    applications._move(found, ("accepted",), "settled")
+    db.session.commit()
+    stale = FundApplication(id=found.id, status="accepted")  # what the other request read before this commit
+    with pytest.raises(Conflict):
+        applications._move(stale, ("accepted",), "settled")

@@ -13,7 +13,7 @@ published after settlement.
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ..audit import services as audit
 from ..core import policy
@@ -69,6 +69,18 @@ def list_applications(actor, *, before=None, limit=50) -> list[FundApplication]:
 def _step(found: FundApplication, allowed: tuple[str, ...]) -> None:
     if found.status not in allowed:
         raise Conflict(_("This application cannot take that step now."), status_now=found.status)
+
+
+def _move(found: FundApplication, allowed: tuple[str, ...], new: str) -> None:
+    """Take the step by a conditional update, so that two people pressing the same button (two settlements,
+    say) cannot both pass: the second finds the status moved on and is refused."""
+    done = db.session.execute(update(FundApplication).where(
+        FundApplication.id == found.id, FundApplication.status.in_(allowed)).values(status=new)
+        .execution_options(synchronize_session=False))
+    if done.rowcount != 1:
+        db.session.rollback()
+        raise Conflict(_("This application cannot take that step now."))
+    found.status = new
 
 
 def _event(actor, found, kind: str, note: str = "", photos=None, detail=None) -> None:
@@ -144,7 +156,8 @@ def publish(actor, application_id, hearing_days=HEARING_DAYS) -> FundApplication
     if isinstance(hearing_days, bool) or not isinstance(hearing_days, int) or not 1 <= hearing_days <= 60:
         raise Invalid(_("The number is out of range."), field="hearing_days")
     now = utcnow()
-    found.status, found.published_at = "published", now
+    _move(found, ("draft",), "published")
+    found.published_at = now
     found.hearing_until = now + timedelta(days=hearing_days)
     _event(actor, found, "published", detail={"hearing_until": iso(found.hearing_until)})
     _hearing_thread(actor, found, afterwards=False)
@@ -157,7 +170,8 @@ def review(actor, application_id, note) -> FundApplication:
     found = _find(actor, application_id)
     _step(found, ("published",))
     found.review_note = _text(note, "note")
-    found.reviewed_by_id, found.reviewed_at, found.status = actor.id, utcnow(), "reviewed"
+    _move(found, ("published",), "reviewed")
+    found.reviewed_by_id, found.reviewed_at = actor.id, utcnow()
     _event(actor, found, "reviewed", found.review_note)
     db.session.commit()
     return found
@@ -170,7 +184,8 @@ def site_check(actor, application_id, note) -> FundApplication:
     if not found.emergency:
         raise Conflict(_("Only an emergency use takes a site check instead of a vote."))
     found.site_check = _text(note, "note")
-    found.site_check_by_id, found.site_check_at, found.status = actor.id, utcnow(), "site_checked"
+    _move(found, ("draft",), "site_checked")
+    found.site_check_by_id, found.site_check_at = actor.id, utcnow()
     _event(actor, found, "site_checked", found.site_check)
     db.session.commit()
     return found
@@ -210,7 +225,8 @@ def approve(actor, application_id, vote_id=None) -> FundApplication:
         _step(found, ("reviewed",))
         _check_vote(found, vote_id)
         found.vote_id = vote_id
-    found.status, found.approved_at = "approved", utcnow()
+    _move(found, ("site_checked",) if found.emergency else ("reviewed",), "approved")
+    found.approved_at = utcnow()
     _event(actor, found, "approved", detail={"vote_id": found.vote_id})
     db.session.commit()
     return found
@@ -227,7 +243,7 @@ def file(actor, application_id, reference, filed_on) -> FundApplication:
         found.filing_date = None
     if found.filing_date is None or found.filing_date > utcnow().date() + timedelta(days=1):
         raise Invalid(_("Give the filing date as YYYY-MM-DD, not in the future."), field="date")
-    found.status = "filed"
+    _move(found, ("approved",), "filed")
     _event(actor, found, "filed", found.filing_ref, detail={"reference": found.filing_ref,
                                                             "date": found.filing_date.isoformat()})
     db.session.commit()
@@ -249,7 +265,7 @@ def progress(actor, application_id, note, photos=None) -> FundApplication:
     policy.require(actor, "fund.apply")
     found = _find(actor, application_id)
     _step(found, ("filed", "in_progress"))
-    found.status = "in_progress"
+    _move(found, ("filed", "in_progress"), "in_progress")
     _event(actor, found, "progress", _text(note, "note"), _photos(photos))
     db.session.commit()
     return found
@@ -260,7 +276,8 @@ def accept(actor, application_id, note) -> FundApplication:
     found = _find(actor, application_id)
     _step(found, ("filed", "in_progress"))
     found.acceptance_note = _text(note, "note")
-    found.status, found.accepted_at = "accepted", utcnow()
+    _move(found, ("filed", "in_progress"), "accepted")
+    found.accepted_at = utcnow()
     _event(actor, found, "accepted", found.acceptance_note)
     db.session.commit()
     return found
@@ -275,10 +292,11 @@ def settle(actor, application_id, amount, invoices) -> FundApplication:
     if fen > found.budget_fen:
         raise Invalid(_("The settlement exceeds the approved budget."), field="amount")
     found.invoices = _text(invoices, "invoices")
+    _move(found, ("accepted",), "settled")
     units = [(u.unit_id, u.unit_code, u.area_centi) for u in bearing(found)]
     batch = ledger.charge_units(actor, fen, units, (_("Fund use: %(t)s", t=found.title))[:200],
                                 detail={"application": found.id})
-    found.settled_fen, found.settled_at, found.batch_id, found.status = fen, utcnow(), batch.id, "settled"
+    found.settled_fen, found.settled_at, found.batch_id = fen, utcnow(), batch.id
     _event(actor, found, "settled", found.invoices, detail={"amount": ledger.format_money(fen), "batch": batch.id})
     if found.emergency:
         found.published_at = utcnow()

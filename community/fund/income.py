@@ -73,6 +73,7 @@ def record(actor, data) -> IncomeEntry:
         if not is_id(contract_id) or db.session.get(IncomeContract, contract_id) is None:
             raise Invalid(_("No such contract."), field="contract_id")
     fen = ledger.parse_money(data.get("amount"), "amount")
+    ledger.lock_money()
     if kind == "cost" and fen > balance_fen():
         raise Invalid(_("The cost exceeds the income on hand."), field="amount")
     found = _entry(actor, kind, fen if kind == "receipt" else -fen, ledger.memo_text(data.get("memo"), "memo"),
@@ -109,6 +110,7 @@ def transfer(actor, amount, memo) -> IncomeEntry:
     policy.require(actor, "income.manage")
     policy.require(actor, "fund.post")
     fen = ledger.parse_money(amount, "amount")
+    ledger.lock_money()
     if fen > balance_fen():
         raise Invalid(_("The transfer exceeds the income on hand."), field="amount")
     memo = ledger.memo_text(memo)

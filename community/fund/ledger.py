@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, text
+from sqlalchemy.exc import IntegrityError
 
 from ..audit import services as audit
 from ..core import policy
@@ -60,6 +61,13 @@ def memo_text(raw, field: str = "memo", *, required: bool = True, max_len: int =
     if len(raw.strip()) > max_len:
         raise Invalid(_("This field is too long."), field=field)
     return raw.strip()
+
+
+def lock_money() -> None:
+    """Serialise the writes that check a balance or a prior line first (imports, transfers). SQLite has one
+    writer at a time already; PostgreSQL needs the lock, held to the end of the transaction."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(727016)"))
 
 
 def settings() -> FundSettings:
@@ -142,6 +150,7 @@ def import_opening(actor, rows, *, via: str = "api", memo: str | None = None) ->
         raise Invalid(_("Give at least one row."), field="rows")
     if len(rows) > MAX_IMPORT_ROWS:
         raise Invalid(_("Too many rows in one import."), field="rows")
+    lock_money()
     codes = [r.get("unit") if isinstance(r, dict) else None for r in rows]
     units = _units_by_code(c for c in codes if isinstance(c, str))
     opened = set(db.session.scalars(select(FundEntry.unit_id).join(FundBatch).where(
@@ -256,9 +265,13 @@ def reverse(actor, batch_id, reason) -> FundBatch:
     for entry in db.session.scalars(select(FundEntry).where(FundEntry.batch_id == original.id)):
         lines[entry.unit_id] = -entry.amount_fen
         raised = entry.raised
-    batch = _post(actor, "reversal", reason, lines, raised=raised, reverses_id=original.id,
-                  detail={"reverses": original.id})
-    db.session.commit()
+    try:
+        batch = _post(actor, "reversal", reason, lines, raised=raised, reverses_id=original.id,
+                      detail={"reverses": original.id})
+        db.session.commit()
+    except IntegrityError:  # reversed at the same moment by someone else: the unique reverses_id held
+        db.session.rollback()
+        raise Conflict(_("This batch has been reversed already.")) from None
     return batch
 
 

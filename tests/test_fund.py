@@ -354,6 +354,11 @@ def test_statement_pdf_carries_the_audit_chain_head(api, staff, owner, roster):
     assert b["units"] == [] and b["totals"]["closing"] == ledger.format_money(100000 + 111101 + 122202)
     assert len(statements.building_statement(staff, "1", year)["units"]) == 3
     assert api.get("/fund/buildings/1/statement.pdf", user=staff).status_code == 200
+    e = statements.estate_statement(owner, year)
+    assert [b["building"] for b in e["buildings"]] == ["1", "2", "3"] and e["totals"]["closing"] == ledger.format_money(
+        sum(int(r["amount"].replace(".", "")) for r in opening_rows()))
+    r = api.get("/fund/statement.pdf", user=owner)
+    assert r.status_code == 200 and r.data.startswith(b"%PDF")
 
 
 def test_policy_for_unit_accounts_and_drafts():

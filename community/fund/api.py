@@ -51,6 +51,12 @@ def building_statement(code: str):
     return _pdf(s, f"fund-building-{s['building']}-{s['year']}.pdf")
 
 
+@bp.get("/fund/statement.pdf")
+def estate_statement():
+    s = statements.estate_statement(actor(), int_arg("year", None, minimum=2000, maximum=2100))
+    return _pdf(s, f"fund-estate-{s['year']}.pdf")
+
+
 def _settings_body(found) -> dict:
     return {"low_balance_percent": found.low_balance_percent, "disclosure_months": found.disclosure_months,
             "request_days": found.request_days}

@@ -36,6 +36,9 @@ FUND_PATHS = {
                                                         "code")},
     "/fund/buildings/{code}/statement.pdf": {"get": _pdf_op(
         "A building's yearly statement (per-unit lines for staff and committee)", "code")},
+    "/fund/statement.pdf": {"get": {**_op("The estate's yearly statement, building by building, with the year's "
+                                          "common income and the audit chain head", tag="fund", params=YEAR),
+                                    "responses": {"200": PDF}}},
     "/fund/settings": {
         "get": _op("The estate's fund settings", tag="fund"),
         "patch": _op("Change the low-balance percentage, disclosure period or answer days (staff)", tag="fund",

@@ -82,6 +82,20 @@ def building_statement(actor, code, year=None) -> dict:
             "income": _income(start, end), "chain": audit.chain_head(), "printed_at": iso(utcnow())}
 
 
+def estate_statement(actor, year=None) -> dict:
+    """The estate's year, building by building: balances are everyone's to see."""
+    policy.require(actor, "fund.totals")
+    year, start, end = _year(year)
+    rows = db.session.execute(
+        select(Building.code, *_sums(start, end, None)).select_from(Building)
+        .join(Unit, Unit.building_id == Building.id).outerjoin(FundEntry, FundEntry.unit_id == Unit.id)
+        .group_by(Building.code).order_by(Building.code)).all()
+    totals = db.session.execute(select(*_sums(start, end, None))).one()
+    return {"kind": "estate", "year": year, "totals": _row(totals),
+            "buildings": [{"building": r[0], **_row(r[1:])} for r in rows], "income": _income(start, end),
+            "chain": audit.chain_head(), "printed_at": iso(utcnow())}
+
+
 def pdf(statement: dict) -> bytes:
     from weasyprint import HTML
     html = render_template("fund/statement_pdf.html", s=statement)

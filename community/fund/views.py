@@ -107,6 +107,14 @@ def building_pdf(code: str):
                     headers={"Content-Disposition": f'inline; filename="fund-building-{s["building"]}.pdf"'})
 
 
+@bp.get("/statement.pdf")
+@login_required
+def estate_pdf():
+    s = statements.estate_statement(actor(), _year())
+    return Response(statements.pdf(s), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="fund-estate-{s["year"]}.pdf"'})
+
+
 # ---- applications ----------------------------------------------------------------------------------
 
 @bp.get("/applications")

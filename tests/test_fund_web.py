@@ -79,3 +79,26 @@ def test_the_demo_seeds_a_fund_with_history(app):
     assert income.summary(owner)["transferred"] == "5400.00"
     assert len(ledger.my_units(owner)) == 2
     assert audit.verify()[0]
+
+
+def test_staff_record_income_and_interest_by_form(client, api, staff, owner, roster):
+    login(client, staff)
+    client.post("/fund/income/contract", data={"common_part": "快递柜场地", "payer": "某快递柜公司",
+                                                "amount": "2400.00", "starts_on": "2026-01-01",
+                                                "ends_on": "2026-12-31"})
+    cid = api.get("/income/contracts", user=staff).get_json()["items"][0]["id"]
+    client.post("/fund/income/entry", data={"kind": "receipt", "contract_id": str(cid), "amount": "2400.00",
+                                             "memo": "全年场地费"})
+    client.post("/fund/income/transfer", data={"amount": "2400.00", "memo": "转入维修资金"})  # not confirmed
+    assert api.get("/income/summary", user=owner).get_json()["on_hand"] == "2400.00"
+    client.post("/fund/income/transfer", data={"amount": "2400.00", "memo": "转入维修资金", "confirm": "1"})
+    assert api.get("/income/summary", user=owner).get_json()["on_hand"] == "0.00"
+    r = client.post("/fund/interest", data={"amount": "10.00", "memo": "利息"}, follow_redirects=True)
+    assert r.status_code == 200
+    kinds = [b["kind"] for b in api.get("/fund/batches", user=staff).get_json()["items"]]
+    assert kinds == ["interest", "income"]
+    client.post("/logout")
+    login(client, owner)
+    assert "income-forms" not in client.get("/fund/income").get_data(as_text=True)
+    client.post("/fund/interest", data={"amount": "10.00", "memo": "x"})
+    assert len(api.get("/fund/batches", user=staff).get_json()["items"]) == 2

@@ -77,7 +77,9 @@ def reverse(batch_id: int):
 @bp.get("/batches")
 @login_required
 def batches():
-    return render_template("fund/batches.html", items=ledger.batches(actor(), limit=100))
+    me = actor()
+    return render_template("fund/batches.html", items=ledger.batches(me, limit=100),
+                           can_post=policy.can(me, "fund.post"))
 
 
 @bp.get("/units/<code>")
@@ -189,6 +191,38 @@ def income_page():
     return render_template("fund/income.html", summary=income.summary(me),
                            contracts=[income.serialize_contract(c) for c in income.contracts(me)],
                            entries=income.entries(me, limit=50))
+
+
+@bp.post("/income/<any('contract', 'entry', 'transfer'):what>")
+@login_required
+def income_write(what: str):
+    me, form = actor(), request.form
+    try:
+        if what == "contract":
+            income.create_contract(me, {k: form.get(k) for k in ("common_part", "payer", "amount", "starts_on",
+                                                                  "ends_on")})
+        elif what == "entry":
+            income.record(me, {"kind": form.get("kind"), "amount": form.get("amount"), "memo": form.get("memo"),
+                               "contract_id": whole_number(form.get("contract_id", ""))})
+        else:
+            _confirmed()
+            income.transfer(me, form.get("amount"), form.get("memo"))
+        flash(_("Recorded."), "success")
+    except AppError as caught:
+        flash(caught.message, "error")
+    return redirect(url_for("fund.income_page"))
+
+
+@bp.post("/interest")
+@login_required
+def interest():
+    try:
+        ledger.interest(actor(), request.form.get("amount"), request.form.get("memo"),
+                        request.form.get("building") or None)
+        flash(_("Recorded."), "success")
+    except AppError as caught:
+        flash(caught.message, "error")
+    return redirect(url_for("fund.batches"))
 
 
 @bp.get("/disclosures")

@@ -146,3 +146,33 @@ def test_lift_repair_from_import_to_statement(phones, estate3, tmp_path):
     pdf = owner.request.get(href)
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf" and pdf.body()[:4] == b"%PDF"
     assert owner.request.get("/fund/units/3-1-102").status == 404
+
+
+def test_every_fund_page_fits_a_phone(phones, estate3, tmp_path):
+    from community.fund import disclosures, income, ledger
+    staff_user = estate3["staff"]
+    ledger.import_opening(staff_user, [{"unit": u["code"], "amount": "5000.00"} for u in BUILDING_3])
+    contract = income.create_contract(staff_user, {"common_part": "电梯轿厢广告位（1单元、2单元）",
+                                                   "payer": "城联传媒有限公司", "amount": "12000.00",
+                                                   "starts_on": "2026-01-01", "ends_on": "2026-12-31"})
+    income.record(staff_user, {"kind": "receipt", "contract_id": contract.id, "amount": "6000.00",
+                               "memo": "上半年广告费"})
+    disclosures.file_request(estate3["a"], "recheck", "2025年利息分摊是否按面积计算？", "3-1-101")
+    staff = phones.open(**NARROW)
+    login(staff, staff_user.phone)
+    for path in ("/fund/", "/fund/batches", "/fund/income", "/fund/disclosures", "/fund/applications",
+                 "/fund/applications/new", "/fund/import"):
+        staff.goto(path)
+        expect(staff.locator("h1").first).to_be_visible()
+        assert_fits(staff, 360)
+        shoot(staff, "staff" + path.replace("/", "-"), tmp_path)
+    staff.goto("/fund/disclosures")
+    staff.locator("[data-request] textarea").fill("已复核：利息按专有面积分摊，无误。")
+    with staff.expect_navigation():
+        staff.locator("[data-request] button").click()
+    expect(staff.locator(".flash")).to_be_visible()
+    expect(staff.locator("[data-request]")).to_contain_text("已复核")
+    owner = phones.open(**NARROW)
+    login(owner, estate3["a"].phone, then="/fund/disclosures")
+    expect(owner.locator("[data-request]")).to_contain_text("已复核")
+    assert_fits(owner, 360)

@@ -28,6 +28,7 @@ from .fund.models import (  # noqa: F401
     FundSettings,
     IncomeContract,
     IncomeEntry,
+    LowBalanceWarning,
     OwnerRequest,
 )
 from .moderation.models import Appeal, ModerationAction, ModeratorNote, QueueClaim, Report, Sanction  # noqa: F401

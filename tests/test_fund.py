@@ -394,3 +394,24 @@ def test_a_step_is_taken_once_even_by_a_stale_reader(app, staff, roster):
     stale = FundApplication(id=found.id, status="accepted")  # what the other request read before this commit
     with pytest.raises(Conflict):
         applications._move(stale, ("accepted",), "settled")
+
+
+def test_owners_of_a_building_are_told_once_when_it_falls_low(api, staff, owners, roster):
+    from sqlalchemy import func, select
+
+    from community.boards.models import Notification
+    from community.extensions import db
+    api.post("/fund/opening-balances", user=staff, json={"rows": [{"unit": "2-1-101", "amount": "1000.00"},
+                                                                  {"unit": "2-1-102", "amount": "1000.00"}]})
+    assert run_all()["fund"]["buildings_low"] == 0
+    units = [(u.id, u.code, u.area_centi) for u in ledger.bearing_units(building="2")]
+    ledger.charge_units(staff, 150000, units, "外墙维修")
+    db.session.commit()
+    told = lambda: db.session.scalar(select(func.count(Notification.id)).where(  # noqa: E731
+        Notification.kind == "fund_low"))
+    assert run_all()["fund"]["buildings_low"] == 1
+    assert run_all()["fund"]["buildings_low"] == 0  # once
+    assert told() == 2  # 张敏 and 刘洋, the owners of building 2
+    api.post("/fund/deposits", user=staff, json={"items": [{"unit": "2-1-101", "amount": "500.00"}],
+                                                 "memo": "续筹"})
+    assert run_all()["fund"]["buildings_topped_up"] == 1

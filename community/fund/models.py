@@ -163,3 +163,10 @@ class OwnerRequest(db.Model):
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     answered_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LowBalanceWarning(db.Model):
+    """Whether a building is below the top-up line, so that its owners are told once when it falls below."""
+    __tablename__ = "fund_low_balance"
+    building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id"), primary_key=True)
+    low_since: Mapped[datetime | None]

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
 from ..audit import services as audit
@@ -39,9 +40,13 @@ def ensure_items() -> list[DisclosureItem]:
     months = ledger.settings().disclosure_months
     for topic in TOPICS:
         if topic not in have:
-            have[topic] = DisclosureItem(topic=topic, every_months=months, due_at=add_months(utcnow(), months))
-            db.session.add(have[topic])
-    db.session.flush()
+            try:
+                with db.session.begin_nested():  # topics are unique: a concurrent first reader may make it too
+                    db.session.add(DisclosureItem(topic=topic, every_months=months,
+                                                  due_at=add_months(utcnow(), months)))
+            except IntegrityError:
+                pass
+    have = {i.topic: i for i in db.session.scalars(select(DisclosureItem))}
     return [have[t] for t in TOPICS]
 
 

@@ -71,11 +71,15 @@ def lock_money() -> None:
 
 
 def settings() -> FundSettings:
-    found = db.session.scalar(select(FundSettings).limit(1))
+    """The one row (id 1), made on first use; a second request making it at the same moment finds it made."""
+    found = db.session.get(FundSettings, 1)
     if found is None:
-        found = FundSettings()
-        db.session.add(found)
-        db.session.flush()
+        try:
+            with db.session.begin_nested():
+                db.session.add(FundSettings(id=1))
+        except IntegrityError:
+            pass
+        found = db.session.get(FundSettings, 1)
     return found
 
 

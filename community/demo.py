@@ -94,6 +94,8 @@ def seed() -> list[tuple[str, str, str]]:
         for user in approved[1:3]:
             accounts.set_committee(admin, user.id, True)
     _front_desk(now, staff, approved)
+    from .fund import demo as fund_demo
+    fund_demo.seed(now, staff, approved[1], approved[0])
     _conversation(staff, admin, approved)
     _owners_vote(approved)
     from .fire import demo as fire_demo

@@ -34,6 +34,20 @@ from .fire.models import (  # noqa: F401
     FireStaff,
     FireTask,
 )
+from .fund.models import (  # noqa: F401
+    Disclosure,
+    DisclosureItem,
+    FundApplication,
+    FundApplicationEvent,
+    FundApplicationUnit,
+    FundBatch,
+    FundEntry,
+    FundSettings,
+    IncomeContract,
+    IncomeEntry,
+    LowBalanceWarning,
+    OwnerRequest,
+)
 from .moderation.models import Appeal, ModerationAction, ModeratorNote, QueueClaim, Report, Sanction  # noqa: F401
 from .notifications.models import Notification  # noqa: F401
 from .rules.models import RulesVersion  # noqa: F401

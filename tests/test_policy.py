@@ -52,10 +52,24 @@ MATRIX = {
     "fire.identify":       {"staff", "admin"},
     "fire.hazard_report":  {"owner", "committee", "resident"},
     "fire.drill_join":     {"owner", "committee", "resident"},
+    # fund
+    "fund.totals":         set(ROLES),
+    "fund.ledger_all":     {"committee", "staff", "admin"},
+    "fund.post":           {"staff", "admin"},
+    "fund.settings":       {"staff", "admin"},
+    "fund.apply":          {"staff", "admin"},
+    "fund.review":         {"committee"},
+    "income.read":         set(ROLES),
+    "income.manage":       {"staff", "admin"},
+    "disclosure.read":     set(ROLES),
+    "disclosure.publish":  {"staff", "admin"},
+    "fund.request":        {"owner", "committee"},
+    "fund.answer":         {"staff", "admin"},
+    "fund.requests_all":   {"committee", "staff", "admin"},
 }
-TARGETED = {"content.view", "board.post", "thread.reply", "post.edit", "chat.read", "chat.send",
-            "notice.view", "ticket.view", "ticket.confirm", "survey.manage", "survey.results",
-            "fire.hazard_view", "fire.status_view"}
+TARGETED = {"content.view", "board.post", "thread.reply", "post.edit", "chat.read", "chat.send", "notice.view",
+            "ticket.view", "ticket.confirm", "survey.manage", "survey.results", "fire.hazard_view",
+            "fire.status_view", "fund.unit_read", "fund.read_application"}
 
 
 def actor(role: str, status: str = "approved"):

@@ -267,7 +267,7 @@ DESK_PATHS = {
 
 def spec() -> dict:
     from ..fire.openapi import FIRE_PATHS  # imports this module's helpers: here, not at the top
-
+    from ..fund.openapi import FUND_PATHS
     paths = {
         "/auth/register": {"post": _op("Apply for an account", tag="accounts", auth=False, ok=201,
                                        errors=(400, 403, 409),
@@ -358,6 +358,7 @@ def spec() -> dict:
         **VOTE_PATHS,
         **DESK_PATHS,
         **FIRE_PATHS,
+        **FUND_PATHS,
     }
     paths.update({
         "/chat/rooms": {"get": _op("Rooms the caller may read, with unread counts", tag="chat", result=LIST)},

@@ -111,3 +111,10 @@ def serialize(entry: AuditEntry, actors: dict) -> dict:
         "prev_hash": entry.prev_hash,
         "hash": entry.hash,
     }
+
+
+def chain_head() -> dict:
+    """The latest entry's sequence number and hash, for documents that vouch for the trail as it stood."""
+    last = db.session.execute(
+        select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)).first()
+    return {"seq": last.seq, "hash": last.hash} if last else {"seq": 0, "hash": GENESIS}

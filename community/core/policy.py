@@ -120,6 +120,17 @@ def _fire_hazard_view(roles, actor, hazard) -> bool:
 def _fire_status_view(roles, actor, building) -> bool:
     """A building's fire-safety status: its residents, and the overseers for every building."""
     return bool(roles & OVERSEERS) or _in_building(roles, actor, building)
+def _fund_unit_read(roles, actor, account) -> bool:
+    """``account`` has ``owner_hashes``, the identity hashes on the unit's current roster: an owner sees the
+    accounts of the units they own, the overseers every account."""
+    if roles & OVERSEERS:
+        return True
+    return "owner" in roles and bool(actor.id_hash) and actor.id_hash in account.owner_hashes
+
+
+def _fund_application_read(roles, actor, application) -> bool:
+    """Drafts are the property company's and the committee's; once published, everyone's."""
+    return bool(roles & OVERSEERS) or application.status != "draft"
 
 
 # action -> the roles (``committee`` being the flag on an owner) that may take it,
@@ -179,6 +190,22 @@ RULES: dict = {
     "fire.hazard_view": _fire_hazard_view,
     "fire.status_view": _fire_status_view,
     "fire.drill_join": RESIDENTS,
+    # fund
+    "fund.totals": EVERYONE,  # the estate's and each building's balance are everyone's to see
+    "fund.unit_read": _fund_unit_read,
+    "fund.ledger_all": OVERSEERS,
+    "fund.post": STAFF,  # opening balances, deposits, interest, charges, reversals: money moves
+    "fund.settings": STAFF,
+    "fund.apply": STAFF,  # the property company drafts, publishes, reports progress and settles
+    "fund.read_application": _fund_application_read,
+    "fund.review": frozenset({"committee"}),  # review, site check, filing, acceptance: no money moves
+    "income.read": EVERYONE,
+    "income.manage": STAFF,
+    "disclosure.read": EVERYONE,
+    "disclosure.publish": STAFF,
+    "fund.request": frozenset({"owner"}),
+    "fund.answer": STAFF,
+    "fund.requests_all": OVERSEERS,
 }
 
 # Writes made from the server's own command line, with no acting account (still audited).

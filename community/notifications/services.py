@@ -1,5 +1,6 @@
 """Every notification is written here: one entry per event and person, in the writer's transaction."""
 
+from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, insert, select, update
 
@@ -39,7 +40,7 @@ def notifications(actor, *, before: int | None = None, limit: int = 50) -> list[
     rows = list(db.session.scalars(query.order_by(Notification.id.desc()).limit(limit)))
     cards = accounts.public_cards({n.actor_id for n in rows if n.actor_id})
     titles = _thread_titles({n.thread_id for n in rows if n.thread_id})
-    return [{"id": n.id, "kind": n.kind, "actor": cards.get(n.actor_id), "thread_id": n.thread_id,
+    return [{"id": n.id, "kind": n.kind, "link": link(n), "actor": cards.get(n.actor_id), "thread_id": n.thread_id,
              "post_id": n.post_id, "title": titles.get(n.thread_id), "created_at": iso(n.created_at),
              "read": n.read_at is not None} for n in rows]
 
@@ -67,3 +68,29 @@ def _thread_titles(ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
     return dict(db.session.execute(select(Thread.id, Thread.title).where(Thread.id.in_(ids))).all())
+
+
+# Where a notification opens, by kind; a kind of a thread's post (reply, mention) opens the post.
+LINKS = {
+    "sanction": lambda n: url_for("moderation.standing"),
+    "sanction_lifted": lambda n: url_for("moderation.standing"),
+    "appeal_decided": lambda n: url_for("moderation.standing"),
+    "notice": lambda n: url_for("desk.notices"),
+    "repair": lambda n: url_for("desk.tickets", plural="repairs"),
+    "complaint": lambda n: url_for("desk.tickets", plural="complaints"),
+    "suggestion": lambda n: url_for("desk.tickets", plural="suggestions"),
+    "fire_hazard": lambda n: url_for("fire.hazard_list"),
+    "fire_alert": lambda n: url_for("fire.hub"),
+    "fund_answer": lambda n: url_for("fund.overview"),
+    "fund_overdue": lambda n: url_for("fund.overview"),
+    "fund_low": lambda n: url_for("fund.overview"),
+}
+
+
+def link(n) -> str:
+    """The page a notification opens (a path on this site)."""
+    if n.kind in LINKS:
+        return LINKS[n.kind](n)
+    if n.thread_id:
+        return url_for("boards.thread", thread_id=n.thread_id, _anchor=f"post-{n.post_id}" if n.post_id else None)
+    return url_for("accounts.home")

@@ -159,6 +159,11 @@ RULES: dict = {
     "vote.cast": frozenset({"owner"}),  # and on the vote's roster: the service checks that
     "vote.create": frozenset({"committee"}),
     "vote.manage": frozenset({"committee"}),
+    # votes: the owners' assembly
+    "vote.procedure": frozenset({"committee"}),
+    "vote.proxy": frozenset({"owner"}),  # for a voter of their own: the service checks that
+    "vote.proxy_hold": frozenset({"owner", "resident"}),
+    "vote.object": frozenset({"owner"}),  # and in the vote's electorate
 }
 
 # Writes made from the server's own command line, with no acting account (still audited).

@@ -12,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from .services import BODY_MAX, EVIDENCE_MAX, NOTE_MAX, TITLE_MAX
+from .common import BODY_MAX, EVIDENCE_MAX, NOTE_MAX, TITLE_MAX
 
 # Civil Code art. 278, items (1) to (9).
 MATTERS = {

@@ -31,13 +31,10 @@ def find(actor, vote_id) -> Vote:
 
 
 def settle(vote: Vote) -> None:
-    """The scheduled job opens and closes votes on time; reading a vote does the same, as a safety net."""
+    """The scheduled job closes votes on time; reading a vote past its deadline closes it too, as a safety net.
+    Opening stays with the job or the committee."""
     from . import lifecycle
-    now = utcnow()
-    if vote.status == "announced" and vote.opens_at and vote.opens_at <= now and vote.closes_at > now \
-            and lifecycle.start(vote, None):
-        db.session.commit()
-    if vote.status == "open" and vote.closes_at <= now and lifecycle.finish(vote, None):
+    if vote.status == "open" and vote.closes_at <= utcnow() and lifecycle.finish(vote, None):
         db.session.commit()
 
 

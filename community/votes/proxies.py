@@ -105,7 +105,7 @@ def listed(actor, vote_id: int) -> list[VoteProxy]:
 
 def serialize_proxy(proxy: VoteProxy) -> dict:
     voter = db.session.get(VoteVoter, proxy.voter_id)
-    used = bool(voter.voted and voter.by_proxy)
+    used = bool(voter.voted and voter.by_proxy and proxy.revoked_at is None)
     return {"id": proxy.id, "unit": proxy.unit_code, "proxy_user_id": proxy.proxy_user_id,
             "evidence": proxy.evidence, "created_at": iso(proxy.created_at), "revoked": proxy.revoked_at is not None,
             "revoked_at": iso(proxy.revoked_at), "used": used,

@@ -20,5 +20,16 @@ from .estate.models import Building, Owner, Unit  # noqa: F401
 from .moderation.models import Appeal, ModerationAction, ModeratorNote, QueueClaim, Report, Sanction  # noqa: F401
 from .rules.models import RulesVersion  # noqa: F401
 from .votes.models import (  # noqa: F401
-    PaperBallot, Vote, VoteCandidate, VoteCount, VoteItem, VoteItemCount, VoteObjection, VoteProcedure, VoteProxy,
-    VoteReceipt, VoteVoter, VoteVoterUnit)
+    PaperBallot,
+    Vote,
+    VoteCandidate,
+    VoteCount,
+    VoteItem,
+    VoteItemCount,
+    VoteObjection,
+    VoteProcedure,
+    VoteProxy,
+    VoteReceipt,
+    VoteVoter,
+    VoteVoterUnit,
+)

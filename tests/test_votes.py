@@ -8,11 +8,11 @@ from datetime import timedelta
 
 import pytest
 
+from community.accounts import services as accounts
 from community.audit.models import AuditEntry
 from community.core.timeutil import frozen, iso, utcnow
 from community.extensions import db
 from community.votes import tally
-from community.accounts import services as accounts
 from tests.conftest import error_of
 from tests.fixtures.people import ROSTER, id_number
 from tests.fixtures.votes import no_notice  # noqa: F401

@@ -15,8 +15,10 @@ from community.estate import services as estate
 from community.extensions import db
 from community.votes import services, tally
 from community.votes.tally import Counts, Holding
+from tests.fixtures import votes as vote_fixtures
 from tests.fixtures.people import ROSTER, id_number
-from tests.fixtures.votes import no_notice, second_member  # noqa: F401
+
+no_notice, second_member = vote_fixtures.no_notice, vote_fixtures.second_member  # fixtures, shared
 
 FAST = settings(max_examples=100, deadline=None)
 

@@ -132,9 +132,9 @@ def open_vote(actor, vote_id: int) -> Vote:
     return vote
 
 
-def start(vote: Vote, actor) -> bool:
+def start(vote: Vote, actor, now=None) -> bool:
     """Open an announced vote whose notice has run; False if someone else did first. The caller commits."""
-    now = utcnow()
+    now = now or utcnow()
     done = db.session.execute(update(Vote).where(
         Vote.id == vote.id, Vote.status == "announced", Vote.opens_at <= now).values(
         status="open", opened_at=now, opened_by_id=actor.id if actor else None)
@@ -167,9 +167,9 @@ def close(actor, vote_id: int, reason=None) -> Vote:
     return vote
 
 
-def finish(vote: Vote, actor, reason: str | None = None) -> bool:
+def finish(vote: Vote, actor, reason: str | None = None, now=None) -> bool:
     """Close and count; False if someone else closed it first. The caller commits."""
-    now = utcnow()
+    now = now or utcnow()
     done = db.session.execute(update(Vote).where(Vote.id == vote.id, Vote.status == "open").values(
         status="closed", closed_at=now, closed_by_id=actor.id if actor else None, close_reason=reason,
         objection_until=now + timedelta(days=vote.objection_days))

@@ -11,10 +11,13 @@ from community.extensions import db
 from community.votes.models import Vote
 from tests import test_votes
 from tests.fixtures.people import PASSWORD
+from tests.fixtures.votes import no_notice  # noqa: F401
 from tests.test_votes import ballot, draft, opened
 from tests.test_web import csrf_from
 
-owners = test_votes.owners  # the fixture, shared
+owners = test_votes.owners  # the fixtures, shared
+second_member = test_votes.second_member
+pytestmark = pytest.mark.usefixtures("no_notice")  # single-motion votes open at once, as they always did
 
 ROLES = ["owner", "committee", "resident", "vendor", "staff", "admin"]
 
@@ -44,7 +47,7 @@ def test_every_role_reads_the_list_vote_and_result(client, api, everyone, role):
     member = everyone["committee"]
     vote_id = opened(api, member)
     closed = opened(api, member, title="已结束的表决", secret=True)
-    api.post(f"/votes/{closed}/close", user=member)
+    api.post(f"/votes/{closed}/close", user=member, json={"reason": "测试"})
     log_in(client, everyone[role])
     assert "更换物业服务企业" in page(client, "/votes")
     html = page(client, f"/votes/{vote_id}")
@@ -111,7 +114,8 @@ def test_a_missing_choice_is_shown_on_the_form(client, api, committee_member, ow
     assert r.status_code == 400 and 'role="alert"' in r.get_data(as_text=True)
 
 
-def test_the_committee_drafts_edits_opens_records_paper_and_closes(client, committee_member, owners):
+def test_the_committee_drafts_edits_opens_records_paper_and_closes(client, committee_member, owners,
+                                                                   second_member):
     log_in(client, committee_member)
     page(client, "/votes/new")
     closes = (utcnow() + timedelta(days=30)).replace(hour=12, minute=0, second=0, microsecond=0)
@@ -137,10 +141,16 @@ def test_the_committee_drafts_edits_opens_records_paper_and_closes(client, commi
     html = page(client, f"/votes/{vote.id}/paper")
     assert 'name="evidence"' in html
     r = client.post(f"/votes/{vote.id}/paper", data={"unit": "2-1-101", "choice": "yes", "evidence": "第 3 号纸质票"})
-    assert r.status_code == 200 and re.search(r"<code>[0-9A-Z-]{23}</code>", r.get_data(as_text=True))
+    assert r.status_code == 200 and 'class="paper paper-pending"' in r.get_data(as_text=True)
     r = client.post(f"/votes/{vote.id}/paper", data={"unit": "2-1-101", "choice": "no", "evidence": "重复的纸质票"})
-    html = r.get_data(as_text=True)
-    assert 'class="paper paper-conflict"' in html
+    assert 'name="confirm"' not in r.get_data(as_text=True)  # the member who entered them cannot confirm
+    first, second = (int(n) for n in re.findall(r'id="paper-(\d+)" class="paper paper-pending"', r.get_data(as_text=True)))
+    log_in(client, second_member)
+    for paper_id in (first, second):
+        r = client.post(f"/votes/{vote.id}/paper/{paper_id}/confirm")
+        assert r.status_code == 302
+    html = page(client, f"/votes/{vote.id}/paper")
+    assert 'class="paper paper-counted"' in html and 'class="paper paper-conflict"' in html
     paper_id = int(re.search(r'id="paper-(\d+)" class="paper paper-conflict"', html).group(1))
     r = client.post(f"/votes/{vote.id}/paper", data={"unit": "9-9-9", "choice": "no", "evidence": "x"})
     assert 'role="alert"' in r.get_data(as_text=True)
@@ -148,7 +158,7 @@ def test_the_committee_drafts_edits_opens_records_paper_and_closes(client, commi
     assert r.status_code == 302
     assert "业主确认第一张为准" in page(client, f"/votes/{vote.id}/paper")
 
-    assert client.post(f"/votes/{vote.id}/close").status_code == 302
+    assert client.post(f"/votes/{vote.id}/close", data={"reason": "全体业主已表决"}).status_code == 302
     html = page(client, f"/votes/{vote.id}/result")
     assert "1 / 1" in html and "1 / 5" in html  # yes of those taking part; taking part of all owners
     assert 'id="ballots"' not in html  # a secret vote publishes no unit's ballot
@@ -157,7 +167,7 @@ def test_the_committee_drafts_edits_opens_records_paper_and_closes(client, commi
 def test_an_open_vote_result_lists_units_without_names(client, api, committee_member, owners):
     vote_id = opened(api, committee_member)
     ballot(api, owners["王伟"], vote_id, "yes")
-    api.post(f"/votes/{vote_id}/close", user=committee_member)
+    api.post(f"/votes/{vote_id}/close", user=committee_member, json={"reason": "测试"})
     log_in(client, owners["张敏"])
     html = page(client, f"/votes/{vote_id}/result")
     assert 'id="ballots"' in html and "1-1-102" in html and "王伟" not in html

@@ -39,9 +39,12 @@ def appoint(actor, vote_id: int, data) -> VoteProxy:
     held = _voter_of(vote, data.get("unit"))
     if not committee and held.voter_id not in ballots.own_voter_ids(actor, vote):
         raise Denied(_("Only an owner of this unit may appoint its proxy."))
-    holder_id = data.get("proxy_user_id")
-    holder = db.session.get(User, holder_id) if isinstance(holder_id, int) and not isinstance(holder_id, bool) \
-        else None
+    holder_id, phone = data.get("proxy_user_id"), data.get("proxy_phone")
+    if isinstance(phone, str) and phone.strip() and holder_id is None:
+        holder = db.session.scalar(select(User).where(User.phone == phone.strip()))
+    else:
+        holder = db.session.get(User, holder_id) if isinstance(holder_id, int) and not isinstance(holder_id, bool) \
+            else None
     if holder is None or not policy.can(holder, "vote.proxy_hold"):
         raise Invalid(_("The proxy must be an approved member."), field="proxy_user_id")
     if holder.id == actor.id and not committee:

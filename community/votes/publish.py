@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from ..core import policy
 from ..core.errors import Conflict, Denied
-from ..core.timeutil import iso
+from ..core.timeutil import iso, utcnow
 from ..estate.models import Building, Unit
 from ..extensions import db
 from . import ballots, procedure, tally
@@ -74,7 +74,8 @@ def flags(vote: Vote, viewer) -> dict:
             "can_open": manage and vote.status in ("draft", "announced"),
             "can_close": manage and vote.status == "open", "can_enter_paper": manage and vote.status == "open",
             "can_finalize": manage and vote.status == "closed", "can_answer": manage and vote.status == "closed",
-            "can_object": mine and vote.status == "closed" and policy.can(viewer, "vote.object"),
+            "can_object": mine and vote.status == "closed" and utcnow() <= vote.objection_until
+            and policy.can(viewer, "vote.object"),
             "can_appoint_proxy": (mine or manage) and vote.status in ("announced", "open")}
 
 

@@ -228,8 +228,8 @@ def paper(vote_id: int):
     _committee_only()
     vote = services.get(actor(), vote_id)
     form = PaperForm()
-    if vote.multi:
-        form.choice.validators = []
+    if vote.multi:  # the answers come item by item, not in the single choice
+        form.choice.validators, form.choice.validate_choice = [], False
     recorded = None
     if form.validate_on_submit():
         data = {"unit": form.unit.data, "evidence": form.evidence.data, "serial": form.serial.data}

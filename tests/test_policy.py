@@ -43,6 +43,10 @@ MATRIX = {
     "vote.cast":           {"owner", "committee"},
     "vote.create":         {"committee"},
     "vote.manage":         {"committee"},
+    "vote.procedure":      {"committee"},
+    "vote.proxy":          {"owner", "committee"},
+    "vote.proxy_hold":     {"owner", "committee", "resident"},
+    "vote.object":         {"owner", "committee"},
     "moderation.act":      {"staff", "admin"},
     "moderation.read":     {"committee", "staff", "admin"},
 }

@@ -329,3 +329,19 @@ def test_a_buyer_of_one_of_two_units_casts_nothing_and_the_seller_keeps_the_ball
     r = api.post(f"/votes/{vote_id}/proxies", user=buyer, json={"unit": "1-1-102", "proxy_user_id": buyer.id,
                                                                  "evidence": "x"})
     assert r.status_code == 403
+
+
+def test_a_short_turnout_extends_the_deadline_once(api, committee_member, owners):
+    vote_id = _open_single(api, committee_member)
+    closes = test_votes.detail(api, committee_member, vote_id)["closes_at"]
+    assert ballot(api, owners["王伟"], vote_id).status_code == 201
+    r = api.post(f"/votes/{vote_id}/extend", user=committee_member, json={"closes_at": later(days=1)})
+    assert r.status_code == 400 and error_of(r)["field"] == "closes_at"  # not later than the deadline
+    assert api.post(f"/votes/{vote_id}/extend", user=owners["王伟"], json={"closes_at": later(days=20)}).status_code == 403
+    r = api.post(f"/votes/{vote_id}/extend", user=committee_member, json={"closes_at": later(days=20)})
+    assert r.status_code == 200 and r.get_json()["closes_at"] > closes and r.get_json()["extended_at"]
+    assert api.post(f"/votes/{vote_id}/extend", user=committee_member,
+                    json={"closes_at": later(days=30)}).status_code == 409
+    def told(name):
+        return len([n for n in api.get("/notifications", user=owners[name]).get_json()["items"] if n["kind"] == "vote"])
+    assert (told("张敏"), told("王伟")) == (2, 1)  # both when it opened; only 张敏, who has not voted, now

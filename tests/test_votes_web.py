@@ -176,3 +176,18 @@ def test_an_open_vote_result_lists_units_without_names(client, api, committee_me
 def test_home_links_to_votes(client, owner):
     log_in(client, owner)
     assert 'href="/votes"' in page(client, "/")
+
+
+def test_the_committee_sees_turnout_by_building_and_extends_once(client, api, committee_member, owner):
+    vote_id = opened(api, committee_member)
+    ballot(api, owner, vote_id, "yes")
+    log_in(client, committee_member)
+    html = page(client, f"/votes/{vote_id}")
+    assert 'id="turnout-by-building"' in html and "2 / 3" in html and "2-1-101, 2-1-102" in html
+    later = (utcnow() + timedelta(days=20, hours=8)).strftime("%Y-%m-%dT%H:%M")
+    assert client.post(f"/votes/{vote_id}/extend", data={"closes_at": later}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Vote, vote_id).extended_at is not None
+    assert 'name="extend"' not in page(client, f"/votes/{vote_id}")
+    log_in(client, owner)
+    assert 'id="turnout-by-building"' not in page(client, f"/votes/{vote_id}")

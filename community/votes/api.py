@@ -133,6 +133,12 @@ def close(vote_id: int):
     return jsonify(services.serialize(vote, actor()))
 
 
+@bp.post("/votes/<int:vote_id>/extend")
+@requires("vote.manage")
+def extend(vote_id: int):
+    return jsonify(services.serialize(services.extend(actor(), vote_id, json_body().get("closes_at")), actor()))
+
+
 @bp.post("/votes/<int:vote_id>/finalize")
 def finalize(vote_id: int):
     return jsonify(services.serialize(services.finalize(actor(), vote_id), actor()))

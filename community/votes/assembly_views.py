@@ -1,6 +1,7 @@
 """The phone pages of the owners' assembly: drafting a ballot of several items, announcing, finalising, a
 ballot of several items, proxies, objections and answers, confirming paper ballots, and the printed papers."""
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Response, abort, flash, redirect, render_template, request, session, url_for
@@ -68,6 +69,19 @@ def new_assembly():
 def announce(vote_id: int):
     return _step(vote_id, services.announce,
                  _("The vote is announced: the electorate is frozen and published, and owners are notified."))
+
+
+@bp.post("/votes/<int:vote_id>/extend")
+@login_required
+def extend(vote_id: int):
+    policy.require(actor(), "vote.manage")
+    raw = request.form.get("closes_at") or ""
+    try:
+        local = datetime.strptime(raw, "%Y-%m-%dT%H:%M").replace(tzinfo=ZoneInfo(str(get_timezone())))
+    except ValueError:
+        local = None
+    return _run(vote_id, lambda: services.extend(actor(), vote_id, local),
+                _("The deadline is extended; owners who have not voted are told."), "committee")
 
 
 @bp.post("/votes/<int:vote_id>/finalize")
@@ -208,5 +222,7 @@ def page_extras(vote, data: dict) -> dict:
     if vote.status != "draft":
         extras["proxies"] = [services.serialize_proxy(p) for p in services.proxies(me, vote.id)]
     extras["own_units"] = [u for v in data["my_voters"] if not v["proxy"] for u in v["units"]]
+    extras["by_building"] = services.turnout(me, vote.id) \
+        if vote.status == "open" and policy.can(me, "vote.manage") else []
     return extras
 

@@ -57,6 +57,9 @@ def _closes_at(value) -> datetime:
     return value
 
 
+parse_closes_at = _closes_at
+
+
 PARSERS = {"title": lambda v: text(v, "title", TITLE_MAX), "body": lambda v: text(v, "body", BODY_MAX),
            "matter": _matter, "secret": _secret, "closes_at": _closes_at}
 

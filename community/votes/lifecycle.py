@@ -265,6 +265,37 @@ def _check_totals(vote: Vote, counts: tally.Counts) -> None:
             raise RuntimeError(f"vote {vote.id}: running totals disagree with the ballots' choices")
 
 
+def extend(actor, vote_id: int, closes_at) -> Vote:
+    """Move the deadline of an open vote later, once and before it is reached (a short turnout), and tell the
+    owners who have not voted."""
+    from .drafting import parse_closes_at
+    policy.require(actor, "vote.manage")
+    vote = find(actor, vote_id)
+    if vote.status != "open":
+        raise Conflict(_("Only an open vote can be extended."))
+    if vote.extended_at is not None:
+        raise Conflict(_("A vote is extended once only."))
+    new = parse_closes_at(closes_at)
+    if new <= vote.closes_at:
+        raise Invalid(_("The new closing time must be later than the current one."), field="closes_at")
+    before = vote.closes_at
+    done = db.session.execute(update(Vote).where(Vote.id == vote.id, Vote.status == "open",
+                                                 Vote.extended_at.is_(None), Vote.closes_at > utcnow())
+                              .values(closes_at=new, extended_at=utcnow(), reminded_at=None)
+                              .execution_options(synchronize_session=False))
+    if done.rowcount != 1:
+        db.session.rollback()
+        raise Conflict(_("A vote is extended once only."))
+    db.session.refresh(vote)
+    units = select(VoteVoterUnit.unit_id).join(VoteVoter, VoteVoter.id == VoteVoterUnit.voter_id).where(
+        VoteVoterUnit.vote_id == vote.id, VoteVoter.voted.is_(False))
+    told = notify(owner_users(units), vote)
+    audit.record(actor, "vote.extended", f"vote:{vote.id}",
+                 {"closes_at_before": iso(before), "closes_at": iso(vote.closes_at), "notified": told})
+    db.session.commit()
+    return vote
+
+
 def finalize(actor, vote_id: int) -> Vote:
     policy.require(actor, "vote.manage")
     vote = find(actor, vote_id)

@@ -42,6 +42,7 @@ class Vote(db.Model):
     announced_at: Mapped[datetime | None]
     opens_at: Mapped[datetime | None]
     reminded_at: Mapped[datetime | None]
+    extended_at: Mapped[datetime | None]  # a deadline moves once, before it is reached
     close_reason: Mapped[str | None] = mapped_column(Text)
     objection_until: Mapped[datetime | None]
     finalized_at: Mapped[datetime | None]

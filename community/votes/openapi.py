@@ -37,6 +37,10 @@ ASSEMBLY_PATHS = {
         "Close and count (committee): a preliminary result, objections until objection_until. Before closes_at "
         "a reason is required", tag="votes", result=VOTE, errors=(400, 404, 409), params=VOTE_ID,
         body=_obj(reason="string"))},
+    "/votes/{id}/extend": {"post": _op(
+        "Move an open vote's deadline later, once and before it is reached (committee); owners who have not "
+        "voted are told", tag="votes", result=VOTE, errors=(400, 404, 409), params=VOTE_ID,
+        body=_obj(closes_at="string"))},
     "/votes/{id}/finalize": {"post": _op(
         "Make the result final (committee); 409 while the objection window runs or an objection is unanswered",
         tag="votes", result=VOTE, errors=(404, 409), params=VOTE_ID)},

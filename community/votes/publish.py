@@ -88,6 +88,7 @@ def serialize(vote: Vote, viewer) -> dict:
         "closed_by": None if vote.status not in COUNTED else ("committee" if vote.closed_by_id else "deadline"),
         "close_reason": vote.close_reason, "objection_until": iso(vote.objection_until),
         "finalized_at": iso(vote.finalized_at), "preliminary": vote.status == "closed",
+        "extended_at": iso(vote.extended_at),
         "electorate_hash": vote.electorate_hash, "result": serialize_result(vote),
         "procedure": procedure.of_vote(vote), "scope": serialize_scope(vote), "items": serialize_items(vote),
         "my_voters": [{k: v for k, v in m.items() if k != "area_centi"} for m in ballots.my_voters(viewer, vote)],

@@ -13,7 +13,7 @@ from .ballots import cast, format_receipt, my_voters, normalize_receipt, verify_
 from .common import find as get
 from .common import list_votes
 from .drafting import create, edit
-from .lifecycle import announce, close, finalize, open_vote, roster_holdings
+from .lifecycle import announce, close, extend, finalize, open_vote, roster_holdings
 from .objections import answer as answer_objection
 from .objections import listed as objections
 from .objections import object_to, serialize_objection
@@ -41,7 +41,7 @@ create_vote = create
 
 __all__ = [
     "announce", "answer_objection", "appoint_proxy", "cast", "close", "confirm_paper", "create", "create_vote",
-    "edit", "electorate", "finalize", "format_receipt", "get", "list_votes", "my_voters", "normalize_receipt",
+    "edit", "electorate", "extend", "finalize", "format_receipt", "get", "list_votes", "my_voters", "normalize_receipt",
     "object_to", "objections", "open_vote", "paper_ballots", "proxies", "published_ballots", "read_procedure",
     "record_paper", "result_csv", "review_conflict", "revoke_proxy", "roster_holdings", "serial_for", "serialize",
     "serialize_items", "serialize_objection", "serialize_paper", "serialize_proxy", "serialize_result",

@@ -23,6 +23,7 @@ VOTE_COLUMNS = [
     ("announced_at", sa.DateTime(), True, None),
     ("opens_at", sa.DateTime(), True, None),
     ("reminded_at", sa.DateTime(), True, None),
+    ("extended_at", sa.DateTime(), True, None),
     ("close_reason", sa.Text(), True, None),
     ("objection_until", sa.DateTime(), True, None),
     ("finalized_at", sa.DateTime(), True, None),

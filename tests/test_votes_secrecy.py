@@ -111,3 +111,29 @@ def test_nothing_tells_the_choices_before_the_close(api, committee_member, owner
         body = str(api.get(path, user=committee_member).get_json())
         assert "'no'" not in body and "no_persons" not in body and "no_area" not in body, path
     assert detail(api, owner, vote_id)["result"] is None
+
+
+def test_a_secret_assembly_keeps_no_choice_item_by_item(api, committee_member, owners, second_member):
+    from tests.test_votes_assembly import assembly, choices_for
+    vote_id = assembly(api, committee_member, secret=True)
+    assert api.post(f"/votes/{vote_id}/open", user=committee_member).status_code == 200
+    seen = detail(api, owners["王伟"], vote_id)
+    for name, kw in (("王伟", {}), ("刘洋", {"motion": "no", "marked": (1, 2)})):
+        r = api.post(f"/votes/{vote_id}/ballots", user=owners[name], json={"choices": choices_for(seen, **kw)})
+        assert r.status_code == 201
+    entered = api.post(f"/votes/{vote_id}/paper-ballots", user=committee_member, json={
+        "unit": "1-1-201", "evidence": "纸质票", "choices": choices_for(seen, motion="abstain", marked=())})
+    api.post(f"/votes/{vote_id}/paper-ballots/{entered.get_json()['id']}/confirm", user=second_member)
+    tables = dump()
+    for name in ("vote_voters", "vote_paper_ballots", "vote_item_counts", "vote_receipts", "votes", "vote_items"):
+        for row in tables[name]:
+            for column, value in row.items():
+                assert not (isinstance(value, str) and any(c in value for c in ('"yes"', '"no"', '"abstain"'))), (
+                    name, column)
+                assert not (isinstance(value, str) and value in CHOICES), (name, column)
+    for row in tables["vote_voters"]:
+        if row["vote_id"] == vote_id:
+            assert row["choice"] is None and row["choices"] is None
+    # The totals live in the item counts only: two motions, the election's blank row and three candidates.
+    counts = [r for r in tables["vote_item_counts"] if r["vote_id"] == vote_id]
+    assert len(counts) == 6 and sum(r["yes_persons"] + r["no_persons"] + r["abstain_persons"] for r in counts) > 0

@@ -191,3 +191,23 @@ def test_the_committee_sees_turnout_by_building_and_extends_once(client, api, co
     assert 'name="extend"' not in page(client, f"/votes/{vote_id}")
     log_in(client, owner)
     assert 'id="turnout-by-building"' not in page(client, f"/votes/{vote_id}")
+
+
+def test_the_assembly_form_makes_a_draft_of_several_items(client, committee_member, owner):
+    log_in(client, owner)
+    assert client.get("/votes/new-assembly").status_code == 403
+    log_in(client, committee_member)
+    assert 'name="candidates"' in page(client, "/votes/new-assembly")
+    local = (utcnow() + timedelta(days=30, hours=8)).strftime("%Y-%m-%dT%H:%M")
+    r = client.post("/votes/new-assembly", data={
+        "title": "业主大会", "body": "两项", "closes_at": local, "buildings": "1，2",
+        "motion1_title": "修订议事规则", "motion1_body": "内容", "motion1_matter": "1",
+        "motion2_title": "", "motion2_matter": "4",
+        "election_title": "选举委员", "seats": "2", "candidates": "李娜：连任\n王伟：财务"})
+    assert r.status_code == 302
+    vote = db.session.query(Vote).filter_by(title="业主大会").one()
+    html = page(client, f"/votes/{vote.id}")
+    assert vote.multi and 'name="open"' in html and "李娜" in html and "1, 2" in html  # no notice here
+    r = client.post("/votes/new-assembly", data={"title": "空", "body": "没有事项", "closes_at": local,
+                                                 "motion1_matter": "1", "motion2_matter": "1"})
+    assert r.status_code == 200 and 'role="alert"' in r.get_data(as_text=True)

@@ -8,9 +8,16 @@ dropped afterwards) with the deterministic estate of ``generate_estate.py`` it t
 - ballots through the service layer (``services.cast``), and paper ballots (``record_paper``, each audited),
   until 8,000 voters have voted;
 - closing: the tally, checked against the ballots marked cast, and the result stored and audited;
-- the pure count in memory (``tally.group_voters`` + ``tally.count`` + ``tally.decide``) for comparison.
+- the pure count in memory (``tally.group_voters`` + ``tally.count`` + ``tally.decide``) for comparison;
+- an assembly's ballot of three items (a motion, an election of 3 among 5, a matter-6 motion): ballots through
+  the services, then the close that counts each item alone;
+- the PDF of one ballot paper per unit (WeasyPrint, the CJK font embedded), for ``--papers`` units.
 
-Run: ``.venv/bin/python benchmarks/bench_votes.py [--postgres] [--units 10000] [--ballots 8000]``.
+Paper ballots are entered by one committee member and confirmed by a second; the rules of procedure are set to
+no notice period, so votes open at once.
+
+Run: ``.venv/bin/python benchmarks/bench_votes.py [--postgres] [--units 10000] [--ballots 8000]
+[--assembly-ballots 3000] [--papers 10000]``.
 """
 
 import argparse
@@ -55,7 +62,11 @@ def run(url: str, name: str, args) -> None:
         plan = {entry["phone"]: entry for entry in estate.plan}
         owners = db.session.execute(select(User.id, User.phone).where(
             User.id.in_(estate.user_ids), User.role == "owner", User.status == "approved").order_by(User.id)).all()
-        member_id = accounts.set_committee(db.session.get(User, estate.admin_id), owners[0].id, True).id
+        admin = db.session.get(User, estate.admin_id)
+        member_id = accounts.set_committee(admin, owners[0].id, True).id
+        second_id = accounts.set_committee(admin, owners[1].id, True).id
+        votes.update_procedure(db.session.get(User, member_id), {"notice_days": 0})
+        owners = [owners[0]] + owners[2:]
         db.session.remove()
 
         member = db.session.get(User, member_id)
@@ -112,14 +123,15 @@ def run(url: str, name: str, args) -> None:
         paper = list(by_voter.values())[:max(missing, 0)]
         with timed(f"paper ballots, each audited: {len(paper):,} ({name})", len(paper), "ballots"):
             for code in paper:
-                votes.record_paper(db.session.get(User, member_id), vote_id, {
+                entered, _none = votes.record_paper(db.session.get(User, member_id), vote_id, {
                     "unit": code, "choice": rng.choice(choices), "evidence": "纸质表决票，业主签字"})
+                votes.confirm_paper(db.session.get(User, second_id), vote_id, entered.id)
                 db.session.remove()
         db.session.remove()
 
         member = db.session.get(User, member_id)
         with timed(f"close: tally {args.units:,} units, {args.ballots:,} ballots, checked and stored ({name})"):
-            vote = votes.close(member, vote_id)
+            vote = votes.close(member, vote_id, "基准测试")
         result = votes.serialize_result(vote)
         print(f"  took part: {vote.persons_participating:,} voters, {tally.format_area(vote.area_participating_centi)}"
               f" m²; yes {result['yes_persons']:,} / {result['yes_area']} m²; passed: {result['passed']}")
@@ -132,7 +144,51 @@ def run(url: str, name: str, args) -> None:
         with timed(f"pure count in memory: group {len(holdings):,} units, count {len(ballots):,} ballots"):
             grouped = tally.group_voters(holdings)
             tally.decide(4, len(grouped), sum(v.area_centi for v in grouped), tally.count(ballots))
+        assembly(app, member_id, casters, rng, name, args)
         db.engine.dispose()
+
+
+def assembly(app, member_id: int, casters: list, rng: random.Random, name: str, args) -> None:
+    member = db.session.get(User, member_id)
+    vote = votes.create(member, {
+        "title": "业主大会", "body": "三项议题", "closes_at": utcnow() + timedelta(days=14), "items": [
+            {"kind": "motion", "title": "修订议事规则", "body": "b", "matter": 1},
+            {"kind": "election", "title": "选举业委会委员", "body": "b", "seats": 3,
+             "candidates": [{"name": f"候选人{n}"} for n in range(1, 6)]},
+            {"kind": "motion", "title": "筹集维修资金", "body": "b", "matter": 6}]})
+    vote = votes.open_vote(member, vote.id)
+    vote_id = vote.id
+    items = votes.serialize_items(vote)
+    candidates = [c["id"] for c in items[1]["candidates"]]
+    chosen = casters[:args.assembly_ballots]
+    with timed(f"assembly ballots of three items through services.cast: {len(chosen):,} ({name})", len(chosen),
+               "ballots"):
+        for user_id, unit in chosen:
+            votes.cast(db.session.get(User, user_id), vote_id, unit=unit, choices={
+                str(items[0]["id"]): rng.choice(("yes", "yes", "no", "abstain")),
+                str(items[1]["id"]): rng.sample(candidates, rng.randint(0, 3)),
+                str(items[2]["id"]): rng.choice(("yes", "yes", "yes", "no"))})
+            db.session.remove()
+    member = db.session.get(User, member_id)
+    with timed(f"close: tally {args.units:,} units, {len(chosen):,} three-item ballots, each item alone ({name})"):
+        vote = votes.close(member, vote_id, "基准测试")
+    elected = [c["name"] for c in votes.serialize_items(vote)[1]["result"]["candidates"] if c["elected"]]
+    print(f"  took part: {vote.persons_participating:,} voters; elected: {elected or 'nobody'}")
+    if args.papers:
+        papers(app, member_id, args, name)
+
+
+def papers(app, member_id: int, args, name: str) -> None:
+    from community.estate.models import Unit
+    from community.votes import documents
+    member = db.session.get(User, member_id)
+    ids = list(db.session.scalars(select(Unit.id).order_by(Unit.id).limit(args.papers)))
+    vote = votes.create(member, {"title": "纸质表决票", "body": "b", "matter": 5,
+                                 "closes_at": utcnow() + timedelta(days=14)}, scope_units=ids)
+    votes.open_vote(member, vote.id)
+    with app.test_request_context(), timed(f"PDF of {len(ids):,} ballot papers ({name})", len(ids), "pages"):
+        pdf = documents.ballot_papers(member, vote.id)
+    print(f"  {len(pdf) / 1e6:,.1f} MB")
 
 
 def main() -> None:
@@ -142,6 +198,8 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=16000, help="registered people (about 55%% owners)")
     parser.add_argument("--ballots", type=int, default=8000)
     parser.add_argument("--api-ballots", type=int, default=1000, help="of --ballots, cast through the API")
+    parser.add_argument("--assembly-ballots", type=int, default=3000, help="three-item ballots to cast")
+    parser.add_argument("--papers", type=int, default=10000, help="ballot papers in the PDF (0: none)")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     os.environ.setdefault("COMMUNITY_SECRET_KEY", SECRET)

@@ -17,6 +17,7 @@ from .core.timeutil import frozen, utcnow
 from .estate import services as estate
 from .extensions import db
 from .rules import services as rules
+from .votes import demo as votes_demo
 
 demo_cli = AppGroup("demo", help="Demo data.")
 
@@ -97,7 +98,7 @@ def seed() -> list[tuple[str, str, str]]:
     from .fund import demo as fund_demo
     fund_demo.seed(now, staff, approved[1], approved[0])
     _conversation(staff, admin, approved)
-    _owners_vote(approved)
+    votes_demo.seed(approved)
     from .fire import demo as fire_demo
     fire_demo.seed(now, staff, approved)
     apply(20, units[20], "owner", "pending owner (on roster) 待审核业主")
@@ -225,21 +226,6 @@ def _front_desk(now, staff, people: list[User]) -> None:
     with at(0, 3):  # past its one-hour response target: it stands out for the staff
         tickets.file_ticket(family, "repair", {"category": "electrical", "unit": "1-1-601",
                                             "description": "卫生间排风扇不转，开关指示灯不亮。"})
-
-
-def _owners_vote(people: list[User]) -> None:
-    """An open vote on using the maintenance fund (Civil Code art. 278, item 5), with two ballots in."""
-    from .votes import services as votes
-
-    wang, li, _zhang, _liu, chen = people[:5]
-    vote = votes.create(li, {
-        "title": "使用专项维修资金更换1号楼1单元电梯", "matter": 5, "secret": False,
-        "closes_at": (utcnow() + timedelta(days=14)).isoformat(),
-        "body": "1号楼1单元电梯已运行十五年，今年维修多次。业委会提议使用专项维修资金约 **48 万元** 更换整机。\n\n"
-                "需专有部分面积和人数均占三分之二以上的业主参与表决，并经参与表决专有部分面积过半数且人数过半数的业主同意。"})
-    votes.open_vote(li, vote.id)
-    votes.cast(wang, vote.id, "yes")
-    votes.cast(chen, vote.id, "yes")
 
 
 def _conversation(staff, admin, people: list[User]) -> None:

@@ -51,4 +51,17 @@ from .fund.models import (  # noqa: F401
 from .moderation.models import Appeal, ModerationAction, ModeratorNote, QueueClaim, Report, Sanction  # noqa: F401
 from .notifications.models import Notification  # noqa: F401
 from .rules.models import RulesVersion  # noqa: F401
-from .votes.models import PaperBallot, Vote, VoteCount, VoteReceipt, VoteVoter, VoteVoterUnit  # noqa: F401
+from .votes.models import (  # noqa: F401
+    PaperBallot,
+    Vote,
+    VoteCandidate,
+    VoteCount,
+    VoteItem,
+    VoteItemCount,
+    VoteObjection,
+    VoteProcedure,
+    VoteProxy,
+    VoteReceipt,
+    VoteVoter,
+    VoteVoterUnit,
+)

@@ -174,6 +174,8 @@ def owners(make_user, owner, committee_member):
 
 
 def passed_vote(api, committee_member, owners, matter=5) -> int:
+    # opened at once: the notice period is the assembly's business, not the fund's
+    assert api.patch("/votes/procedure", user=committee_member, json={"notice_days": 0}).status_code == 200
     r = api.post("/votes", user=committee_member, json={
         "title": "使用维修资金", "body": "表决使用方案", "matter": matter, "secret": False,
         "closes_at": iso(utcnow() + timedelta(days=7))})
@@ -214,14 +216,14 @@ def test_ordinary_path_from_draft_to_settlement(api, staff, committee_member, ow
     assert step("review", staff, note="x").status_code == 403
     assert step("review", committee_member, note="方案与报价核对无误").status_code == 200
     # a vote held before publication does not approve it
-    api.post(f"/votes/{early_vote}/close", user=committee_member)
+    api.post(f"/votes/{early_vote}/close", user=committee_member, json={"reason": "全体业主均已投票"})
     assert error_of(step("approve", committee_member, vote_id=early_vote))["field"] == "vote_id"
     wrong_matter = passed_vote(api, committee_member, owners, matter=6)
-    api.post(f"/votes/{wrong_matter}/close", user=committee_member)
+    api.post(f"/votes/{wrong_matter}/close", user=committee_member, json={"reason": "全体业主均已投票"})
     assert error_of(step("approve", committee_member, vote_id=wrong_matter))["field"] == "vote_id"
     vote_id = passed_vote(api, committee_member, owners)
     assert step("approve", committee_member, vote_id=vote_id).status_code == 409  # still open
-    assert api.post(f"/votes/{vote_id}/close", user=committee_member).status_code == 200
+    assert api.post(f"/votes/{vote_id}/close", user=committee_member, json={"reason": "全体业主均已投票"}).status_code == 200
     r = step("approve", committee_member, vote_id=vote_id)
     assert r.status_code == 200 and r.get_json()["status"] == "approved" and r.get_json()["vote_id"] == vote_id
     assert error_of(step("file", committee_member, reference="京房维备2026-031", date="2999-01-01"))["field"] == "date"
@@ -250,7 +252,7 @@ def test_the_vote_must_have_exactly_the_bearing_units(api, staff, committee_memb
     api.post(f"/fund/applications/{pid}/publish", user=staff)
     api.post(f"/fund/applications/{pid}/review", user=committee_member, json={"note": "ok"})
     vote_id = passed_vote(api, committee_member, owners)  # today's votes take the whole estate
-    api.post(f"/votes/{vote_id}/close", user=committee_member)
+    api.post(f"/votes/{vote_id}/close", user=committee_member, json={"reason": "全体业主均已投票"})
     r = api.post(f"/fund/applications/{pid}/approve", user=committee_member, json={"vote_id": vote_id})
     assert r.status_code == 400 and error_of(r)["field"] == "vote_id"
 
@@ -399,8 +401,8 @@ def test_a_step_is_taken_once_even_by_a_stale_reader(app, staff, roster):
 def test_owners_of_a_building_are_told_once_when_it_falls_low(api, staff, owners, roster):
     from sqlalchemy import func, select
 
-    from community.notifications.models import Notification
     from community.extensions import db
+    from community.notifications.models import Notification
     api.post("/fund/opening-balances", user=staff, json={"rows": [{"unit": "2-1-101", "amount": "1000.00"},
                                                                   {"unit": "2-1-102", "amount": "1000.00"}]})
     assert run_all()["fund"]["buildings_low"] == 0

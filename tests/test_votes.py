@@ -8,12 +8,17 @@ from datetime import timedelta
 
 import pytest
 
+from community.accounts import services as accounts
 from community.audit.models import AuditEntry
 from community.core.timeutil import frozen, iso, utcnow
 from community.extensions import db
 from community.votes import tally
 from tests.conftest import error_of
 from tests.fixtures.people import ROSTER, id_number
+from tests.fixtures.votes import no_notice  # noqa: F401
+
+# These tests run single-motion votes as they always ran: a draft opens at once (no notice period).
+pytestmark = pytest.mark.usefixtures("no_notice")
 
 # The fixture roster as voters: 王伟 (1-1-101 + 1-1-102), 李娜, 张敏, 刘洋, and the developer's 3-1-1001.
 PERSONS_TOTAL = 5
@@ -45,9 +50,18 @@ def ballot(api, user, vote_id, choice="yes", **extra):
     return api.post(f"/votes/{vote_id}/ballots", user=user, json={"choice": choice, **extra})
 
 
-def paper(api, member, vote_id, unit, choice="yes", evidence="纸质表决票第 17 号，业主签字"):
-    return api.post(f"/votes/{vote_id}/paper-ballots", user=member,
-                    json={"unit": unit, "choice": choice, "evidence": evidence})
+def paper(api, member, vote_id, unit, choice="yes", evidence="纸质表决票第 17 号，业主签字", confirm=None):
+    """Enter a paper ballot; with ``confirm`` (a second member) also confirm it, answering the confirmation."""
+    r = api.post(f"/votes/{vote_id}/paper-ballots", user=member,
+                 json={"unit": unit, "choice": choice, "evidence": evidence})
+    if confirm is None or r.status_code != 201:
+        return r
+    assert r.get_json()["status"] == "pending"
+    return api.post(f"/votes/{vote_id}/paper-ballots/{r.get_json()['id']}/confirm", user=confirm)
+
+
+def close(api, member, vote_id, reason="业主大会决定提前结束"):
+    return api.post(f"/votes/{vote_id}/close", user=member, json={"reason": reason})
 
 
 def detail(api, user, vote_id) -> dict:
@@ -64,6 +78,12 @@ def import_units(api, staff, *units):
 def unit(code, area, *owners, **extra):
     return {"code": code, "area": area, "owners": [{"name": name, "id_number": id_number(n)} for name, n in owners],
             **extra}
+
+
+@pytest.fixture
+def second_member(owners, admin):
+    """张敏 on the committee too: the second member who confirms paper ballots."""
+    return accounts.set_committee(admin, owners["张敏"].id, True)
 
 
 @pytest.fixture
@@ -103,7 +123,7 @@ def test_draft_edit_open(api, committee_member, owner):
         "persons_participating": 0, "area_participating": "0.00", "result": None}
     assert seen["my_voters"] == [{"voter_id": seen["my_voters"][0]["voter_id"], "units": ["1-1-101", "1-1-102"],
                                   "area": "209.85", "kind": "owners", "voted": False, "channel": None,
-                                  "voted_at": None}]
+                                  "voted_at": None, "proxy": False}]
     assert api.patch(f"/votes/{vote_id}", user=committee_member, json={"title": "改"}).status_code == 409
     assert api.post(f"/votes/{vote_id}/open", user=committee_member).status_code == 409
 
@@ -199,10 +219,10 @@ def test_ballots_only_while_open(api, committee_member, owner):
     assert ballot(api, committee_member, vote_id).status_code == 409
     assert paper(api, committee_member, vote_id, "1-1-101").status_code == 409
     api.post(f"/votes/{vote_id}/open", user=committee_member)
-    assert api.post(f"/votes/{vote_id}/close", user=committee_member).status_code == 200
+    assert close(api, committee_member, vote_id).status_code == 200
     assert ballot(api, owner, vote_id).status_code == 409
     assert paper(api, committee_member, vote_id, "1-1-101").status_code == 409
-    assert api.post(f"/votes/{vote_id}/close", user=committee_member).status_code == 409
+    assert close(api, committee_member, vote_id).status_code == 409
 
 
 def test_receipts_verify_for_their_holder(api, committee_member, owner, resident):
@@ -271,22 +291,22 @@ def test_a_unit_sold_mid_vote(api, staff, committee_member, owners, make_user):
     developer_buyer = make_user(real_name="吴军", id_number=id_number(9), unit="3-1-1001", relation="owner",
                                 display_name="吴军")
     assert ballot(api, developer_buyer, vote_id).status_code == 403  # not the developer's whole ballot
-    closed = api.post(f"/votes/{vote_id}/close", user=committee_member).get_json()
+    closed = close(api, committee_member, vote_id).get_json()
     assert closed["result"]["yes_area"] == "75.00" and closed["result"]["no_area"] == "95.25"
     assert closed["persons_participating"] == 2
 
 
 # ---- paper ballots --------------------------------------------------------------------------------
 
-def test_paper_ballots_and_conflicts(api, committee_member, owner):
+def test_paper_ballots_and_conflicts(api, committee_member, owner, second_member):
     vote_id = opened(api, committee_member)
-    r = paper(api, committee_member, vote_id, "2-1-101", "no")  # 张敏 has no account
-    assert r.status_code == 201 and r.get_json()["status"] == "counted" and r.get_json()["receipt"]
+    r = paper(api, committee_member, vote_id, "2-1-101", "no", confirm=second_member)
+    assert r.status_code == 200 and r.get_json()["status"] == "counted" and r.get_json()["receipt"]
     assert ballot(api, owner, vote_id, "yes").status_code == 201
-    r = paper(api, committee_member, vote_id, "1-1-102", "no", evidence="王伟 也交了纸质票")
-    assert r.status_code == 201 and r.get_json()["status"] == "conflict" and r.get_json()["receipt"] is None
+    r = paper(api, committee_member, vote_id, "1-1-102", "no", evidence="王伟 也交了纸质票", confirm=second_member)
+    assert r.status_code == 200 and r.get_json()["status"] == "conflict" and r.get_json()["receipt"] is None
     conflict_id = r.get_json()["id"]
-    r = paper(api, committee_member, vote_id, "2-1-101", "yes", evidence="第二张纸质票")
+    r = paper(api, committee_member, vote_id, "2-1-101", "yes", evidence="第二张纸质票", confirm=second_member)
     assert r.get_json()["status"] == "conflict"
 
     seen = detail(api, committee_member, vote_id)
@@ -303,21 +323,21 @@ def test_paper_ballots_and_conflicts(api, committee_member, owner):
     listed = api.get(f"/votes/{vote_id}/paper-ballots", user=committee_member).get_json()["items"]
     assert [(p["unit"], p["status"]) for p in listed] == [("2-1-101", "counted"), ("1-1-102", "conflict"),
                                                           ("2-1-101", "conflict")]
-    result = api.post(f"/votes/{vote_id}/close", user=committee_member).get_json()["result"]
+    result = close(api, committee_member, vote_id).get_json()["result"]
     assert (result["yes_persons"], result["no_persons"], result["yes_area"], result["no_area"]) == (
         1, 1, "209.85", "100.00")
 
 
 # ---- closing and the result -----------------------------------------------------------------------
 
-def test_close_publishes_result_and_csv(api, committee_member, owners, resident):
+def test_close_publishes_result_and_csv(api, committee_member, owners, resident, second_member):
     vote_id = opened(api, committee_member, matter=1)
     for name, choice in [("王伟", "yes"), ("李娜", "yes"), ("张敏", "no"), ("刘洋", "yes")]:
         assert ballot(api, owners[name], vote_id, choice).status_code == 201
-    assert paper(api, committee_member, vote_id, "3-1-1001", "abstain").status_code == 201
+    assert paper(api, committee_member, vote_id, "3-1-1001", "abstain", confirm=second_member).status_code == 200
     assert api.get(f"/votes/{vote_id}/result.csv", user=resident).status_code == 409
     assert api.get(f"/votes/{vote_id}/ballots", user=resident).status_code == 409
-    r = api.post(f"/votes/{vote_id}/close", user=committee_member)
+    r = close(api, committee_member, vote_id)
     assert r.status_code == 200
     seen = detail(api, resident, vote_id)
     assert seen["status"] == "closed" and seen["closed_by"] == "committee"
@@ -342,7 +362,7 @@ def test_two_of_four_owners_is_not_more_than_half(api, committee_member, owners)
     vote_id = opened(api, committee_member, matter=1)
     for name, choice in [("王伟", "yes"), ("李娜", "yes"), ("张敏", "no"), ("刘洋", "no")]:
         ballot(api, owners[name], vote_id, choice)
-    result = api.post(f"/votes/{vote_id}/close", user=committee_member).get_json()["result"]
+    result = close(api, committee_member, vote_id).get_json()["result"]
     assert result["yes_area"] == "284.85" and result["yes_persons"] == 2  # more than half the area, half the owners
     assert result["participation_met"] is True and result["approval_met"] is False and result["passed"] is False
 
@@ -350,32 +370,32 @@ def test_two_of_four_owners_is_not_more_than_half(api, committee_member, owners)
 def test_secret_results_are_published_without_ballots(api, committee_member, owner, resident):
     vote_id = opened(api, committee_member, secret=True)
     ballot(api, owner, vote_id, "yes")
-    api.post(f"/votes/{vote_id}/close", user=committee_member)
+    close(api, committee_member, vote_id)
     assert api.get(f"/votes/{vote_id}/ballots", user=resident).status_code == 403
     text = api.get(f"/votes/{vote_id}/result.csv", user=resident).get_data(as_text=True)
     assert "1-1-101" not in text and "yes,1,209.85," in text
 
 
-def test_exactly_two_thirds_and_three_quarters_pass_matter_6(api, staff, committee_member, owners):
+def test_exactly_two_thirds_and_three_quarters_pass_matter_6(api, staff, committee_member, owners, second_member):
     """With 5-1-101 (126.70 m²): 6 owners, 747.60 m². Four take part (exactly 2/3 of owners, 506.80 m²), three
     of them with 380.10 m² say yes: exactly 3/4 of the participating owners and area."""
     import_units(api, staff, unit("5-1-101", "126.70", ("孙丽", 7)))
     vote_id = opened(api, committee_member, matter=6)
     for code, choice in [("1-1-101", "yes"), ("1-1-201", "yes"), ("2-1-102", "yes"), ("5-1-101", "no")]:
-        assert paper(api, committee_member, vote_id, code, choice).status_code == 201
-    seen = api.post(f"/votes/{vote_id}/close", user=committee_member).get_json()
+        assert paper(api, committee_member, vote_id, code, choice, confirm=second_member).status_code == 200
+    seen = close(api, committee_member, vote_id).get_json()
     assert (seen["persons_total"], seen["area_total"]) == (6, "747.60")
     assert (seen["persons_participating"], seen["area_participating"]) == (4, "506.80")
     assert seen["result"]["yes_area"] == "380.10"
     assert seen["result"]["participation_met"] and seen["result"]["approval_met"] and seen["result"]["passed"]
 
 
-def test_below_two_thirds_of_owners_does_not_pass(api, staff, committee_member):
+def test_below_two_thirds_of_owners_does_not_pass(api, staff, committee_member, second_member):
     import_units(api, staff, unit("5-1-101", "126.70", ("孙丽", 7)))
     vote_id = opened(api, committee_member, matter=1)
     for code in ("1-1-101", "3-1-1001", "5-1-101"):  # 3 of 6 owners, 477.35 of 747.60 m² (under 2/3)
-        paper(api, committee_member, vote_id, code, "yes")
-    result = api.post(f"/votes/{vote_id}/close", user=committee_member).get_json()["result"]
+        paper(api, committee_member, vote_id, code, "yes", confirm=second_member)
+    result = close(api, committee_member, vote_id).get_json()["result"]
     assert result["participation_met"] is False and result["approval_met"] is True and result["passed"] is False
 
 
@@ -398,17 +418,18 @@ def test_the_list_closes_votes_past_their_deadline(api, committee_member, owner)
     assert [(v["id"], v["status"]) for v in items] == [(vote_id, "closed")]
 
 
-def test_every_step_is_audited_without_choices(api, committee_member, owner):
+def test_every_step_is_audited_without_choices(api, committee_member, owner, second_member):
     vote_id = draft(api, committee_member)
     api.patch(f"/votes/{vote_id}", user=committee_member, json={"matter": 9})
     api.post(f"/votes/{vote_id}/open", user=committee_member)
     ballot(api, owner, vote_id, "yes")
-    paper(api, committee_member, vote_id, "2-1-101", "no")
-    paper(api, committee_member, vote_id, "1-1-101", "abstain")
-    api.post(f"/votes/{vote_id}/close", user=committee_member)
+    paper(api, committee_member, vote_id, "2-1-101", "no", confirm=second_member)
+    paper(api, committee_member, vote_id, "1-1-101", "abstain", confirm=second_member)
+    close(api, committee_member, vote_id)
     entries = db.session.query(AuditEntry).filter_by(target=f"vote:{vote_id}").order_by(AuditEntry.seq).all()
-    assert [e.action for e in entries] == ["vote.created", "vote.edited", "vote.opened", "vote.paper_ballot",
-                                           "vote.paper_conflict", "vote.closed"]
+    assert [e.action for e in entries] == ["vote.created", "vote.edited", "vote.opened", "vote.paper_entered",
+                                           "vote.paper_ballot", "vote.paper_entered", "vote.paper_conflict",
+                                           "vote.closed"]
     assert entries[1].detail == {"fields": ["matter"], "matter": 9}
     for entry in entries[:-1]:
         assert not {"yes", "no", "abstain"} & set(map(str, entry.detail.values())), entry.detail
@@ -435,12 +456,12 @@ def test_committee_only_endpoints_refuse_others(api, everyone, method, path, sta
     assert r.status_code == 403 and error_of(r)["code"] == "forbidden", (role, method, path, r.get_json())
 
 
-def test_committee_reviews_refuse_others(api, everyone):
+def test_committee_reviews_refuse_others(api, everyone, second_member):
     member = everyone["committee"]
     vote_id = opened(api, member)
     everyone_else = [everyone[r] for r in ("owner", "resident", "staff", "admin")]
     ballot(api, everyone["owner"], vote_id)
-    paper_id = paper(api, member, vote_id, "1-1-101").get_json()["id"]
+    paper_id = paper(api, member, vote_id, "1-1-101", confirm=second_member).get_json()["id"]
     for user in everyone_else:
         r = api.post(f"/votes/{vote_id}/paper-ballots/{paper_id}/review", user=user, json={"note": "x"})
         assert r.status_code == 403

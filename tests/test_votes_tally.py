@@ -15,7 +15,10 @@ from community.estate import services as estate
 from community.extensions import db
 from community.votes import services, tally
 from community.votes.tally import Counts, Holding
+from tests.fixtures import votes as vote_fixtures
 from tests.fixtures.people import ROSTER, id_number
+
+no_notice, second_member = vote_fixtures.no_notice, vote_fixtures.second_member  # fixtures, shared
 
 FAST = settings(max_examples=100, deadline=None)
 
@@ -129,7 +132,8 @@ ROSTER_PEOPLE = {"p0": ("王伟", id_number(1)), "p1": ("李娜", id_number(2)),
 
 
 def _clear_random_estate() -> None:
-    for table in ("vote_receipts", "vote_paper_ballots", "vote_voter_units", "vote_voters", "vote_counts", "votes"):
+    for table in ("vote_receipts", "vote_paper_ballots", "vote_proxies", "vote_objections", "vote_item_counts",
+                  "vote_candidates", "vote_items", "vote_voter_units", "vote_voters", "vote_counts", "votes"):
         db.session.execute(text(f"DELETE FROM {table}"))
     for table in ("owners", "user_units"):
         db.session.execute(text(f"DELETE FROM {table} WHERE unit_id IN (SELECT id FROM units WHERE code LIKE 'H-%')"))
@@ -139,7 +143,7 @@ def _clear_random_estate() -> None:
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(estate_=estates(max_units=10), pick=st.randoms())
-def test_services_count_as_the_reference(committee_member, estate_, pick):
+def test_services_count_as_the_reference(committee_member, second_member, no_notice, estate_, pick):
     units, _voters, _choices, matter = estate_
     _clear_random_estate()
     estate.import_units(None, [
@@ -155,9 +159,10 @@ def test_services_count_as_the_reference(committee_member, estate_, pick):
                                               "closes_at": utcnow() + timedelta(days=30)})
     vote = services.open_vote(committee_member, vote.id)
     for i, choice in choices.items():  # a paper ballot names any one of the voter's units
-        services.record_paper(committee_member, vote.id, {"unit": pick.choice(voters[i]["units"]), "choice": choice,
-                                                          "evidence": "纸质票"})
-    vote = services.close(committee_member, vote.id)
+        entered, _none = services.record_paper(committee_member, vote.id, {
+            "unit": pick.choice(voters[i]["units"]), "choice": choice, "evidence": "纸质票"})
+        services.confirm_paper(second_member, vote.id, entered.id)
+    vote = services.close(committee_member, vote.id, "测试")
 
     expected = reference_result(matter, voters, choices)
     got = {"persons_total": vote.persons_total, "area_total": vote.area_total_centi,

@@ -11,10 +11,13 @@ from community.extensions import db
 from community.votes.models import Vote
 from tests import test_votes
 from tests.fixtures.people import PASSWORD
+from tests.fixtures.votes import no_notice  # noqa: F401
 from tests.test_votes import ballot, draft, opened
 from tests.test_web import csrf_from
 
-owners = test_votes.owners  # the fixture, shared
+owners = test_votes.owners  # the fixtures, shared
+second_member = test_votes.second_member
+pytestmark = pytest.mark.usefixtures("no_notice")  # single-motion votes open at once, as they always did
 
 ROLES = ["owner", "committee", "resident", "vendor", "staff", "admin"]
 
@@ -44,7 +47,7 @@ def test_every_role_reads_the_list_vote_and_result(client, api, everyone, role):
     member = everyone["committee"]
     vote_id = opened(api, member)
     closed = opened(api, member, title="已结束的表决", secret=True)
-    api.post(f"/votes/{closed}/close", user=member)
+    api.post(f"/votes/{closed}/close", user=member, json={"reason": "测试"})
     log_in(client, everyone[role])
     assert "更换物业服务企业" in page(client, "/votes")
     html = page(client, f"/votes/{vote_id}")
@@ -111,7 +114,8 @@ def test_a_missing_choice_is_shown_on_the_form(client, api, committee_member, ow
     assert r.status_code == 400 and 'role="alert"' in r.get_data(as_text=True)
 
 
-def test_the_committee_drafts_edits_opens_records_paper_and_closes(client, committee_member, owners):
+def test_the_committee_drafts_edits_opens_records_paper_and_closes(client, committee_member, owners,
+                                                                   second_member):
     log_in(client, committee_member)
     page(client, "/votes/new")
     closes = (utcnow() + timedelta(days=30)).replace(hour=12, minute=0, second=0, microsecond=0)
@@ -137,10 +141,16 @@ def test_the_committee_drafts_edits_opens_records_paper_and_closes(client, commi
     html = page(client, f"/votes/{vote.id}/paper")
     assert 'name="evidence"' in html
     r = client.post(f"/votes/{vote.id}/paper", data={"unit": "2-1-101", "choice": "yes", "evidence": "第 3 号纸质票"})
-    assert r.status_code == 200 and re.search(r"<code>[0-9A-Z-]{23}</code>", r.get_data(as_text=True))
+    assert r.status_code == 200 and 'class="paper paper-pending"' in r.get_data(as_text=True)
     r = client.post(f"/votes/{vote.id}/paper", data={"unit": "2-1-101", "choice": "no", "evidence": "重复的纸质票"})
-    html = r.get_data(as_text=True)
-    assert 'class="paper paper-conflict"' in html
+    assert 'name="confirm"' not in r.get_data(as_text=True)  # the member who entered them cannot confirm
+    first, second = (int(n) for n in re.findall(r'id="paper-(\d+)" class="paper paper-pending"', r.get_data(as_text=True)))
+    log_in(client, second_member)
+    for paper_id in (first, second):
+        r = client.post(f"/votes/{vote.id}/paper/{paper_id}/confirm")
+        assert r.status_code == 302
+    html = page(client, f"/votes/{vote.id}/paper")
+    assert 'class="paper paper-counted"' in html and 'class="paper paper-conflict"' in html
     paper_id = int(re.search(r'id="paper-(\d+)" class="paper paper-conflict"', html).group(1))
     r = client.post(f"/votes/{vote.id}/paper", data={"unit": "9-9-9", "choice": "no", "evidence": "x"})
     assert 'role="alert"' in r.get_data(as_text=True)
@@ -148,7 +158,7 @@ def test_the_committee_drafts_edits_opens_records_paper_and_closes(client, commi
     assert r.status_code == 302
     assert "业主确认第一张为准" in page(client, f"/votes/{vote.id}/paper")
 
-    assert client.post(f"/votes/{vote.id}/close").status_code == 302
+    assert client.post(f"/votes/{vote.id}/close", data={"reason": "全体业主已表决"}).status_code == 302
     html = page(client, f"/votes/{vote.id}/result")
     assert "1 / 1" in html and "1 / 5" in html  # yes of those taking part; taking part of all owners
     assert 'id="ballots"' not in html  # a secret vote publishes no unit's ballot
@@ -157,7 +167,7 @@ def test_the_committee_drafts_edits_opens_records_paper_and_closes(client, commi
 def test_an_open_vote_result_lists_units_without_names(client, api, committee_member, owners):
     vote_id = opened(api, committee_member)
     ballot(api, owners["王伟"], vote_id, "yes")
-    api.post(f"/votes/{vote_id}/close", user=committee_member)
+    api.post(f"/votes/{vote_id}/close", user=committee_member, json={"reason": "测试"})
     log_in(client, owners["张敏"])
     html = page(client, f"/votes/{vote_id}/result")
     assert 'id="ballots"' in html and "1-1-102" in html and "王伟" not in html
@@ -166,3 +176,38 @@ def test_an_open_vote_result_lists_units_without_names(client, api, committee_me
 def test_home_links_to_votes(client, owner):
     log_in(client, owner)
     assert 'href="/votes"' in page(client, "/")
+
+
+def test_the_committee_sees_turnout_by_building_and_extends_once(client, api, committee_member, owner):
+    vote_id = opened(api, committee_member)
+    ballot(api, owner, vote_id, "yes")
+    log_in(client, committee_member)
+    html = page(client, f"/votes/{vote_id}")
+    assert 'id="turnout-by-building"' in html and "2 / 3" in html and "2-1-101, 2-1-102" in html
+    later = (utcnow() + timedelta(days=20, hours=8)).strftime("%Y-%m-%dT%H:%M")
+    assert client.post(f"/votes/{vote_id}/extend", data={"closes_at": later}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Vote, vote_id).extended_at is not None
+    assert 'name="extend"' not in page(client, f"/votes/{vote_id}")
+    log_in(client, owner)
+    assert 'id="turnout-by-building"' not in page(client, f"/votes/{vote_id}")
+
+
+def test_the_assembly_form_makes_a_draft_of_several_items(client, committee_member, owner):
+    log_in(client, owner)
+    assert client.get("/votes/new-assembly").status_code == 403
+    log_in(client, committee_member)
+    assert 'name="candidates"' in page(client, "/votes/new-assembly")
+    local = (utcnow() + timedelta(days=30, hours=8)).strftime("%Y-%m-%dT%H:%M")
+    r = client.post("/votes/new-assembly", data={
+        "title": "业主大会", "body": "两项", "closes_at": local, "buildings": "1，2",
+        "motion1_title": "修订议事规则", "motion1_body": "内容", "motion1_matter": "1",
+        "motion2_title": "", "motion2_matter": "4",
+        "election_title": "选举委员", "seats": "2", "candidates": "李娜：连任\n王伟：财务"})
+    assert r.status_code == 302
+    vote = db.session.query(Vote).filter_by(title="业主大会").one()
+    html = page(client, f"/votes/{vote.id}")
+    assert vote.multi and 'name="open"' in html and "李娜" in html and "1, 2" in html  # no notice here
+    r = client.post("/votes/new-assembly", data={"title": "空", "body": "没有事项", "closes_at": local,
+                                                 "motion1_matter": "1", "motion2_matter": "1"})
+    assert r.status_code == 200 and 'role="alert"' in r.get_data(as_text=True)

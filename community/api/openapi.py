@@ -265,6 +265,11 @@ DESK_PATHS = {
 }
 
 
+def _assembly_paths() -> dict:
+    from ..votes.openapi import ASSEMBLY_PATHS  # imported late: it builds on this module's helpers
+    return ASSEMBLY_PATHS
+
+
 def spec() -> dict:
     from ..fire.openapi import FIRE_PATHS  # imports this module's helpers: here, not at the top
     from ..fund.openapi import FUND_PATHS
@@ -356,6 +361,7 @@ def spec() -> dict:
         "/audit/verify": {"get": _op("Check the hash chain", tag="audit",
                                      result=_obj(ok="boolean", entries="integer", first_bad_seq="integer"))},
         **VOTE_PATHS,
+        **_assembly_paths(),
         **DESK_PATHS,
         **FIRE_PATHS,
         **FUND_PATHS,

@@ -206,6 +206,11 @@ RULES: dict = {
     "fund.request": frozenset({"owner"}),
     "fund.answer": STAFF,
     "fund.requests_all": OVERSEERS,
+    # votes: the owners' assembly
+    "vote.procedure": frozenset({"committee"}),
+    "vote.proxy": frozenset({"owner"}),  # for a voter of their own: the service checks that
+    "vote.proxy_hold": frozenset({"owner", "resident"}),
+    "vote.object": frozenset({"owner"}),  # and in the vote's electorate
 }
 
 # Writes made from the server's own command line, with no acting account (still audited).

@@ -79,6 +79,7 @@ LINKS = {
     "repair": lambda n: url_for("desk.tickets", plural="repairs"),
     "complaint": lambda n: url_for("desk.tickets", plural="complaints"),
     "suggestion": lambda n: url_for("desk.tickets", plural="suggestions"),
+    "vote": lambda n: url_for("votes.index"),
     "fire_hazard": lambda n: url_for("fire.hazard_list"),
     "fire_alert": lambda n: url_for("fire.hub"),
     "fund_answer": lambda n: url_for("fund.overview"),

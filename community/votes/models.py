@@ -28,8 +28,25 @@ class Vote(db.Model):
     body_html: Mapped[str] = mapped_column(Text)
     matter: Mapped[int]
     secret: Mapped[bool] = mapped_column(default=False)
-    status: Mapped[str] = mapped_column(String(16), default="draft", index=True)  # draft | open | closed
+    # draft | announced | open | closed (preliminary) | final
+    status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
     closes_at: Mapped[datetime]
+    # True when created with a list of items; False for the single motion of ``matter``.
+    multi: Mapped[bool] = mapped_column(default=False)
+    # The rules of procedure, copied when the vote is created.
+    notice_days: Mapped[int] = mapped_column(default=15)
+    objection_days: Mapped[int] = mapped_column(default=7)
+    proxy_max: Mapped[int] = mapped_column(default=3)
+    paper_precedence: Mapped[str] = mapped_column(String(8), default="first")  # first | online
+    scope: Mapped[str | None] = mapped_column(Text)  # JSON {"buildings": [...]} or {"units": [ids]}; None: estate
+    announced_at: Mapped[datetime | None]
+    opens_at: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None]
+    extended_at: Mapped[datetime | None]  # a deadline moves once, before it is reached
+    close_reason: Mapped[str | None] = mapped_column(Text)
+    objection_until: Mapped[datetime | None]
+    finalized_at: Mapped[datetime | None]
+    finalized_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -70,6 +87,8 @@ class VoteVoter(db.Model):
     channel: Mapped[str | None] = mapped_column(String(8))  # online | paper
     cast_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     choice: Mapped[str | None] = mapped_column(String(8))  # open votes only; always NULL in a secret vote
+    choices: Mapped[str | None] = mapped_column(Text)  # an open vote's answers item by item, JSON
+    by_proxy: Mapped[bool] = mapped_column(default=False)
 
 
 class VoteVoterUnit(db.Model):
@@ -104,18 +123,106 @@ class VoteReceipt(db.Model):
 
 
 class PaperBallot(db.Model):
-    """A paper ballot entered by the committee. A second ballot for a voter who already voted is kept as a
-    conflict for the committee to review and is not counted."""
+    """A paper ballot entered by one committee member, pending until a second member confirms it against the
+    paper. A ballot for a voter who already voted is then kept as a conflict for review and is not counted."""
     __tablename__ = "vote_paper_ballots"
+    __table_args__ = (UniqueConstraint("vote_id", "serial", name="uq_vote_paper_ballots_vote_serial"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     vote_id: Mapped[int] = mapped_column(ForeignKey("votes.id"), index=True)
     voter_id: Mapped[int] = mapped_column(ForeignKey("vote_voters.id"))
     unit_code: Mapped[str] = mapped_column(String(32))
     evidence: Mapped[str] = mapped_column(String(500))
-    status: Mapped[str] = mapped_column(String(16))  # counted | conflict
+    status: Mapped[str] = mapped_column(String(16))  # pending | counted | conflict
     choice: Mapped[str | None] = mapped_column(String(8))  # open votes only
+    # What the paper says, held only while it waits for the second member (and kept in an open vote).
+    choices: Mapped[str | None] = mapped_column(Text)
+    serial: Mapped[str | None] = mapped_column(String(16))
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    confirmed_at: Mapped[datetime | None]
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
     reviewed_at: Mapped[datetime | None]
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     review_note: Mapped[str | None] = mapped_column(String(500))
+
+
+class VoteProcedure(db.Model):
+    """The estate's rules of procedure for owners' votes: one row, kept by the committee."""
+    __tablename__ = "vote_procedure"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_days: Mapped[int] = mapped_column(default=15)
+    objection_days: Mapped[int] = mapped_column(default=7)
+    proxy_max: Mapped[int] = mapped_column(default=3)
+    paper_precedence: Mapped[str] = mapped_column(String(8), default="first")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class VoteItem(db.Model):
+    """One question on a vote's ballot: a motion (yes/no/abstain) or an election (candidates for seats)."""
+    __tablename__ = "vote_items"
+    __table_args__ = (UniqueConstraint("vote_id", "position", name="uq_vote_items_vote_position"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vote_id: Mapped[int] = mapped_column(ForeignKey("votes.id"), index=True)
+    position: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(16))  # motion | election
+    title: Mapped[str] = mapped_column(String(120))
+    body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    matter: Mapped[int]
+    seats: Mapped[int | None]
+    result: Mapped[str | None] = mapped_column(Text)  # JSON, written once at the close
+
+
+class VoteCandidate(db.Model):
+    __tablename__ = "vote_candidates"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vote_id: Mapped[int] = mapped_column(ForeignKey("votes.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("vote_items.id"), index=True)
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(String(64))
+    statement: Mapped[str] = mapped_column(Text)
+    elected: Mapped[bool | None]
+
+
+class VoteItemCount(db.Model):
+    """Running totals of one item (``candidate_id`` NULL) or of one candidate, never shown before the close.
+    Every ballot writes every row of its vote, so no row's history tells a choice."""
+    __tablename__ = "vote_item_counts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vote_id: Mapped[int] = mapped_column(ForeignKey("votes.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("vote_items.id"))
+    candidate_id: Mapped[int | None] = mapped_column(ForeignKey("vote_candidates.id"))
+    yes_persons: Mapped[int] = mapped_column(default=0)
+    yes_area_centi: Mapped[int] = mapped_column(BigInteger, default=0)
+    no_persons: Mapped[int] = mapped_column(default=0)
+    no_area_centi: Mapped[int] = mapped_column(BigInteger, default=0)
+    abstain_persons: Mapped[int] = mapped_column(default=0)
+    abstain_area_centi: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class VoteProxy(db.Model):
+    """A written authorisation for one voter's ballot in one vote."""
+    __tablename__ = "vote_proxies"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vote_id: Mapped[int] = mapped_column(ForeignKey("votes.id"), index=True)
+    voter_id: Mapped[int] = mapped_column(ForeignKey("vote_voters.id"), index=True)
+    unit_code: Mapped[str] = mapped_column(String(32))
+    proxy_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    evidence: Mapped[str] = mapped_column(String(500))
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class VoteObjection(db.Model):
+    __tablename__ = "vote_objections"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vote_id: Mapped[int] = mapped_column(ForeignKey("votes.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    answered_at: Mapped[datetime | None]

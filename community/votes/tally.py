@@ -155,3 +155,31 @@ def decide(matter: int, persons_total: int, area_total: int, counts: Counts) -> 
     if matter not in MATTERS:
         raise ValueError(matter)
     return Result(counts, participation_met(persons_total, area_total, counts), approval_met(matter, counts))
+
+
+@dataclass(frozen=True)
+class Marks:
+    """How many voters, and how much of their area, marked one candidate."""
+    candidate: int
+    persons: int
+    area: int
+
+
+def elect(seats: int, persons_participating: int, area_participating: int, marks: Iterable[Marks],
+          participation: bool = True) -> tuple[list[int], bool]:
+    """The candidates elected, and whether a tie left a seat unfilled.
+
+    A candidate qualifies when those who marked them are more than half of the participating persons and more
+    than half of the participating area (and the vote's participation was met). Qualified candidates take the
+    seats in order of persons, then area; when the last seats cannot be told apart, every candidate level with
+    the last seat stays out and the seat is left open: the estate's rules settle it, never the software."""
+    if not participation:
+        return [], False
+    qualified = sorted((m for m in marks if m.persons * 2 > persons_participating and m.area * 2 > area_participating),
+                       key=lambda m: (-m.persons, -m.area, m.candidate))
+    if len(qualified) <= seats:
+        return [m.candidate for m in qualified], False
+    last = (qualified[seats - 1].persons, qualified[seats - 1].area)
+    if (qualified[seats].persons, qualified[seats].area) != last:
+        return [m.candidate for m in qualified[:seats]], False
+    return [m.candidate for m in qualified[:seats] if (m.persons, m.area) != last], True

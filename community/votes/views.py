@@ -4,7 +4,7 @@ committee's pages to draft, open, close and enter paper ballots."""
 from datetime import UTC
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, session, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_timezone
 from flask_babel import gettext as _
 
@@ -61,6 +61,8 @@ def _page(vote_id: int, **extra):
             if not voter["voted"]:
                 mine = errored is not None and errored.unit.data in voter["units"]
                 ballot_forms.append((voter, errored if mine else BallotForm(formdata=None, unit=voter["units"][0])))
+    from .assembly_views import page_extras
+    extra |= page_extras(vote, data)
     return render_template(
         "votes/vote.html", vote=data, turnout=_turnout(vote), receipt=receipt, ballot_forms=ballot_forms,
         receipt_form=extra.pop("receipt_form", None) or ReceiptForm(formdata=None), action=ActionForm(),
@@ -121,7 +123,7 @@ def check_receipt(vote_id: int):
 def result(vote_id: int):
     me = actor()
     vote = services.get(me, vote_id)
-    if vote.status != "closed":
+    if vote.status not in ("closed", "final"):
         flash(_("The result is published when the vote closes."))
         return redirect(url_for("votes.show", vote_id=vote_id))
     counts = tally.Counts(vote.yes_persons, vote.yes_area_centi, vote.no_persons, vote.no_area_centi,
@@ -192,12 +194,12 @@ def edit(vote_id: int):
     return render_template("votes/form.html", form=form, vote=services.serialize(vote, actor()))
 
 
-def _step(vote_id: int, step, done: str):
+def _step(vote_id: int, step, done: str, *args):
     _committee_only()
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        step(actor(), vote_id)
+        step(actor(), vote_id, *args)
     except AppError as error:
         if error.status == 404:
             raise
@@ -216,26 +218,38 @@ def open_vote(vote_id: int):
 @bp.post("/votes/<int:vote_id>/close")
 @login_required
 def close(vote_id: int):
-    return _step(vote_id, services.close, _("The vote is closed and counted."))
+    return _step(vote_id, services.close, _("The vote is closed and counted: the result is preliminary until "
+                                            "objections are answered."), request.form.get("reason"))
 
 
 @bp.route("/votes/<int:vote_id>/paper", methods=["GET", "POST"])
 @login_required
 def paper(vote_id: int):
     _committee_only()
+    vote = services.get(actor(), vote_id)
     form = PaperForm()
+    if vote.multi:  # the answers come item by item, not in the single choice
+        form.choice.validators, form.choice.validate_choice = [], False
     recorded = None
     if form.validate_on_submit():
+        data = {"unit": form.unit.data, "evidence": form.evidence.data, "serial": form.serial.data}
+        if vote.multi:
+            from .assembly_views import item_choices
+            data["choices"] = item_choices(services.serialize_items(vote), request.form)
+        else:
+            data["choice"] = form.choice.data
         try:
-            found, receipt = services.record_paper(actor(), vote_id, {
-                "unit": form.unit.data, "choice": form.choice.data, "evidence": form.evidence.data})
+            found, receipt = services.record_paper(actor(), vote_id, data)
         except AppError as error:
-            attach_error(form, error)
+            if error.field and error.field.startswith("choices"):
+                form.evidence.errors = list(form.evidence.errors) + [error.message]
+            else:
+                attach_error(form, error)
         else:
             recorded = {"unit": found.unit_code, "status": found.status, "receipt": receipt}
             form = PaperForm(formdata=None)
-    vote = services.get(actor(), vote_id)
     return render_template("votes/paper.html", vote=services.serialize(vote, actor()), form=form, recorded=recorded,
+                           action=ActionForm(),
                            papers=[services.serialize_paper(p) for p in services.paper_ballots(actor(), vote_id)],
                            review_form=ReviewForm(formdata=None), turnout=_turnout(vote))
 
@@ -257,3 +271,6 @@ def review(vote_id: int, paper_id: int):
     else:
         flash(_("Say what the committee found."), "error")
     return redirect(url_for("votes.paper", vote_id=vote_id, _anchor=f"paper-{paper_id}"))
+
+
+from . import assembly_views  # noqa: E402,F401  (its routes join this blueprint)

@@ -33,3 +33,20 @@ document.addEventListener("DOMContentLoaded", () => {
   const timer = setInterval(refresh, every);
   document.addEventListener("visibilitychange", refresh);
 });
+
+// A step that cannot be undone (announce, open, close, finalise, revoke) asks first.
+document.addEventListener("submit", (event) => {
+  const message = event.target.dataset && event.target.dataset.confirm;
+  if (message && !window.confirm(message)) event.preventDefault();
+});
+
+// An election marks at most as many candidates as there are seats.
+document.addEventListener("change", (event) => {
+  const box = event.target;
+  if (box.type !== "checkbox" || !box.name.startsWith("item-")) return;
+  const fieldset = box.closest("fieldset");
+  const limit = Number(fieldset && fieldset.dataset.seats);
+  if (!limit) return;
+  const marked = fieldset.querySelectorAll("input[type=checkbox]:checked");
+  if (marked.length > limit) box.checked = false;
+});

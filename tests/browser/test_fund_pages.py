@@ -95,6 +95,7 @@ def test_lift_repair_from_import_to_statement(phones, estate3, tmp_path):
 
     # The vote, made the way the committee makes any vote today: matter 5, over the whole (one-building) roster.
     member = estate3["committee"]
+    votes.update_procedure(member, {"notice_days": 0})
     vote = votes.create(member, {"title": "使用维修资金维修3号楼电梯", "body": "表决使用方案", "matter": 5,
                                  "closes_at": iso(utcnow() + timedelta(days=7))})
     vote_id = votes.open_vote(member, vote.id).id
@@ -107,7 +108,7 @@ def test_lift_repair_from_import_to_statement(phones, estate3, tmp_path):
             who.locator("form.ballot button[type=submit]").click()
         expect(who.locator("#receipt")).to_be_visible()
     votes.cast(member, vote_id, "yes", None)
-    votes.close(member, vote_id)
+    votes.close(member, vote_id, "全体业主均已投票")
 
     committee.goto(application_path)
     committee.locator("#approve-vote_id").fill(str(vote_id))

@@ -11,11 +11,13 @@ from community.core.timeutil import utcnow
 from community.votes import services as votes
 from tests import test_votes
 from tests.browser.test_foundation_pages import assert_fits, login, path_of
+from tests.fixtures.votes import no_notice  # noqa: F401
 from tests.test_votes import later
 
-owners = test_votes.owners  # the fixture, shared
+owners = test_votes.owners  # the fixtures, shared
+second_member = test_votes.second_member
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("no_notice")]
 
 NARROW = {"width": 360, "height": 740}
 
@@ -80,10 +82,12 @@ def test_an_owner_votes_watches_turnout_and_reads_the_result(phones, owners, vot
     expect(owner.locator("#receipt")).to_have_count(0)  # the receipt itself was shown once
 
     committee = phones.open()
+    committee.on("dialog", lambda dialog: dialog.accept())
     login(committee, owners["李娜"].phone, then=f"/votes/{vote_id}")
+    committee.locator("#close-reason").fill("全部业主已表决")
     with committee.expect_navigation():
         committee.locator("button[name=close]").click()
-    expect(committee.locator(".flash")).to_have_text("投票已结束并完成计票。")
+    expect(committee.locator(".flash")).to_have_text("投票已结束并完成计票：异议答复前为初步结果。")
 
     # The owner's page notices the close and reloads itself.
     expect(owner.locator("#vote .badge").first).to_have_text("已结束", timeout=10_000)
@@ -100,16 +104,17 @@ def test_an_owner_votes_watches_turnout_and_reads_the_result(phones, owners, vot
     expect(owner.locator("#ballots")).not_to_contain_text("王伟")
 
 
-def test_vote_pages_fit_a_narrow_phone(phones, owners, vote_id):
+def test_vote_pages_fit_a_narrow_phone(phones, owners, second_member, vote_id):
     votes.cast(owners["王伟"], vote_id, "yes")
-    votes.record_paper(owners["李娜"], vote_id, {"unit": "1-1-102", "choice": "no",
-                                                 "evidence": "纸质表决票第 1 号，业主王伟签字，原件存业委会档案柜"})
+    entered, _none = votes.record_paper(owners["李娜"], vote_id, {
+        "unit": "1-1-102", "choice": "no", "evidence": "纸质表决票第 1 号，业主王伟签字，原件存业委会档案柜"})
+    votes.confirm_paper(second_member, vote_id, entered.id)
     phone = phones.open(**NARROW)
     login(phone, owners["李娜"].phone, then="/votes")
     for path in ("/votes", f"/votes/{vote_id}", f"/votes/{vote_id}/paper", "/votes/new"):
         phone.goto(path)
         assert_fits(phone, NARROW["width"])
-    votes.close(owners["李娜"], vote_id)
+    votes.close(owners["李娜"], vote_id, "测试")
     phone.goto(f"/votes/{vote_id}/result")
     expect(phone.locator(".outcome")).to_have_text("未通过")
     assert_fits(phone, NARROW["width"])
@@ -127,6 +132,7 @@ def test_the_committee_drafts_and_opens_a_vote_on_a_phone(phones, owners):
         phone.locator("form button[type=submit]").click()
     expect(phone.locator(".badge").first).to_have_text("草稿")
     expect(phone.locator("#vote")).to_contain_text("不记名投票")
+    phone.on("dialog", lambda dialog: dialog.accept())
     with phone.expect_navigation():
         phone.locator("button[name=open]").click()
     expect(phone.locator("#vote .badge").first).to_have_text("投票中")

@@ -27,7 +27,7 @@ from .extensions import babel, csrf, db, limiter, login_manager, migrate, socket
 
 ROOT = Path(__file__).resolve().parent.parent
 # One package per domain, each with an api module (JSON under /api/v1) and a views module (pages).
-DOMAINS = ("accounts", "estate", "audit", "rules", "boards", "moderation", "votes", "desk", "chat")
+DOMAINS = ("accounts", "estate", "audit", "rules", "boards", "moderation", "votes", "desk", "chat", "fees")
 
 
 def _asset_dir(name: str) -> str:
@@ -68,6 +68,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .audit.cli import audit_cli
     from .demo import demo_cli
     from .estate.cli import units_cli
+    from .fees.cli import fees_cli
     from .jobs import jobs_cli
 
     for domain in DOMAINS:  # each api module adds its blueprint to API_BLUEPRINTS as it is imported
@@ -79,7 +80,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.register_blueprint(import_module(f".{domain}.views", __name__).bp)
     app.register_blueprint(openapi.bp)
     csrf.exempt(openapi.bp)
-    for group in (users_cli, units_cli, audit_cli, demo_cli, jobs_cli):
+    for group in (users_cli, units_cli, audit_cli, demo_cli, jobs_cli, fees_cli):
         app.cli.add_command(group)
 
     _register_errors(app)

@@ -105,6 +105,15 @@ def _survey_manage(roles, actor, survey) -> bool:
     return bool(roles & STAFF) or ("committee" in roles and survey.by_committee)
 
 
+def _fees_view_unit(roles, actor, unit) -> bool:
+    """A unit's bills and payments: staff, and the unit's owners of record; never neighbours or the committee."""
+    return bool(roles & STAFF) or (bool(roles & RESIDENTS) and actor.id in unit.owner_user_ids)
+
+
+def _fees_dispute(roles, actor, unit) -> bool:
+    return "owner" in roles and actor.id in unit.owner_user_ids
+
+
 def _survey_results(roles, actor, survey) -> bool:
     """Results are for the overseers while a survey runs, and for every resident once it has closed."""
     return bool(roles & OVERSEERS) or (bool(roles & RESIDENTS) and not survey.open)
@@ -159,6 +168,12 @@ RULES: dict = {
     "vote.cast": frozenset({"owner"}),  # and on the vote's roster: the service checks that
     "vote.create": frozenset({"committee"}),
     "vote.manage": frozenset({"committee"}),
+    # fees
+    "fees.manage": STAFF,
+    "fees.register": STAFF,
+    "fees.figures": OVERSEERS,
+    "fees.view_unit": _fees_view_unit,
+    "fees.dispute": _fees_dispute,
 }
 
 # Writes made from the server's own command line, with no acting account (still audited).

@@ -18,8 +18,8 @@ from ..core.errors import Invalid
 from ..extensions import db
 from .models import Adjustment, Allocation, Bill, Payment
 
-MONEY = re.compile(r"^(-)?(\d{1,9})(?:\.(\d{1,2}))?$")
-PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+MONEY = re.compile(r"^(-)?(\d{1,9})(?:\.(\d{1,2}))?$", re.ASCII)
+PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$", re.ASCII)
 MONEY_MAX = 10**9  # ten million yuan in fen: more than any one entry, and within a 32-bit column
 
 

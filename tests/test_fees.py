@@ -1,0 +1,456 @@
+"""Property fees: bills exact to the fen and idempotent, payments oldest first with receipts, reversals,
+credit, adjustments, reminders with proof, disputes, figures by hand count, the import, and that arrears
+gate nothing."""
+
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from community.audit.models import AuditEntry
+from community.core.errors import Conflict, Invalid
+from community.core.timeutil import frozen
+from community.extensions import db
+from community.fees import ledger, reports, services
+from community.fees.models import Bill
+from tests.conftest import error_of
+
+# 2026-03-10 local time: bills of January and February are overdue, March's is not yet due.
+NOW = datetime(2026, 3, 10, 2, 0)
+
+
+@pytest.fixture
+def clock():
+    with frozen(NOW):
+        yield NOW
+
+
+@pytest.fixture
+def area_item(staff, roster, clock):
+    return services.create_item(staff, {"name": "物业服务费", "basis": "area", "rate": "2.35", "starts": "2026-01"})
+
+
+def billed(staff, *periods):
+    return [services.generate(staff, p) for p in periods]
+
+
+def statement(user, code):
+    return reports.statement(user, code, mark_read=False)
+
+
+# ---- money and rounding -----------------------------------------------------------------------------
+
+@given(rate=st.integers(0, 10**6), centi=st.integers(0, 10**7))
+def test_line_amount_is_the_exact_product_rounded_half_up(rate, centi):
+    exact = Decimal(rate) * Decimal(centi) / 100
+    assert ledger.line_amount(rate, centi) == int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+@given(fen=st.integers(-10**9, 10**9).filter(bool))
+def test_money_round_trips(fen):
+    assert ledger.parse_money(ledger.show(fen), "amount", negative=True) == fen
+
+
+@pytest.mark.parametrize("raw", ["1.234", "abc", "", "0", "0.00", "-1", "1e3", " ", "１２", None, 12])
+def test_bad_amounts_are_refused(raw):
+    with pytest.raises(Invalid):
+        ledger.parse_money(raw, "amount")
+
+
+@given(owing=st.lists(st.integers(1, 10**5), max_size=8), funds=st.lists(st.integers(1, 10**5), max_size=5))
+def test_allocation_plan_pays_oldest_first_and_keeps_the_rest_as_credit(owing, funds):
+    bills = list(enumerate(owing, start=1))
+    payments = list(enumerate(funds, start=100))
+    plan = ledger.plan(bills, payments)
+    per_bill = {b: sum(a for _p, bb, a in plan if bb == b) for b, _n in bills}
+    per_fund = {p: sum(a for pp, _b, a in plan if pp == p) for p, _n in payments}
+    assert sum(per_bill.values()) == min(sum(owing), sum(funds))
+    assert all(per_bill[b] <= need for b, need in bills)
+    assert all(per_fund[p] <= have for p, have in payments)
+    # a bill is touched only when every older bill is fully paid
+    for i, (b, need) in enumerate(bills):
+        if per_bill[b] < need:
+            assert all(per_bill[later] == 0 for later, _n in bills[i + 1:])
+    # a fund is touched only when every earlier fund is used up
+    for i, (p, have) in enumerate(payments):
+        if per_fund[p] < have:
+            assert all(per_fund[later] == 0 for later, _n in payments[i + 1:])
+
+
+# ---- bills ------------------------------------------------------------------------------------------
+
+def test_bills_are_exact_to_the_fen_and_made_once(staff, area_item):
+    first = services.generate(staff, "2026-01")
+    assert first["created"] == 6
+    again = services.generate(staff, "2026-01")
+    assert again["created"] == 0 and again["existing"] == 6
+    amounts = dict(db.session.execute(select(Bill.unit_id, Bill.amount_fen)).all())
+    assert len(amounts) == 6
+    # 89.50 m² × 2.35 = 210.325 → 210.33; 120.35 × 2.35 = 282.8225 → 282.82; 95.25 × 2.35 = 223.8375 → 223.84
+    s = statement(staff, "1-1-101")
+    assert [b["amount"] for b in s["bills"]] == ["210.33"]
+    assert statement(staff, "1-1-102")["bills"][0]["amount"] == "282.82"
+    assert statement(staff, "2-1-102")["bills"][0]["amount"] == "223.84"
+    assert statement(staff, "1-1-201")["bills"][0]["amount"] == "176.25"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(centi=st.integers(1, 99999_99), rate=st.integers(1, 99999))
+def test_every_two_decimal_area_bills_to_the_fen(app, centi, rate):
+    expected = int((Decimal(centi) / 100 * Decimal(rate) / 100).quantize(Decimal("0.01"), ROUND_HALF_UP) * 100)
+    assert ledger.line_amount(rate, centi) == expected
+
+
+def test_unit_and_building_items(staff, roster, clock):
+    services.create_item(staff, {"name": "垃圾清运费", "basis": "unit", "rate": "15.00", "starts": "2026-01",
+                                 "buildings": ["2"]})
+    services.create_item(staff, {"name": "车位管理费", "basis": "space", "rate": "80.00", "starts": "2026-01",
+                                 "units": {"1-1-101": 2}})
+    assert services.generate(staff, "2026-01")["created"] == 3
+    assert [b["amount"] for b in statement(staff, "2-1-101")["bills"]] == ["15.00"]
+    assert [b["amount"] for b in statement(staff, "1-1-101")["bills"]] == ["160.00"]
+    assert statement(staff, "1-1-201")["bills"] == []
+
+
+def test_items_end_and_start(staff, roster, clock):
+    item = services.create_item(staff, {"name": "物业服务费", "basis": "unit", "rate": "100", "starts": "2026-02"})
+    assert services.generate(staff, "2026-01")["created"] == 0
+    services.end_item(staff, item.id, {"ends": "2026-02"})
+    assert services.generate(staff, "2026-02")["created"] == 6
+    assert services.generate(staff, "2026-03")["created"] == 0
+
+
+def test_the_job_bills_the_current_month_once(app, area_item):
+    from community.jobs import run_all
+    with frozen(datetime(2026, 4, 1, 1, 0)):  # 09:00 on 1 April in Shanghai
+        first = run_all()["fees"]
+        second = run_all()["fees"]
+    assert first["period"] == "2026-04" and first["created"] == 6
+    assert second["created"] == 0
+    assert db.session.scalar(select(func.count()).select_from(Bill)) == 6
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry)
+                             .where(AuditEntry.action == "fees.generate", AuditEntry.actor_id.is_(None))) == 1
+
+
+def test_item_validation(api, staff, roster):
+    for body, field in [({"basis": "area", "rate": "1", "starts": "2026-01"}, "name"),
+                        ({"name": "x", "basis": "acre", "rate": "1", "starts": "2026-01"}, "basis"),
+                        ({"name": "x", "basis": "area", "rate": "1.001", "starts": "2026-01"}, "rate"),
+                        ({"name": "x", "basis": "area", "rate": "1", "starts": "2026-13"}, "starts"),
+                        ({"name": "x", "basis": "area", "rate": "1", "starts": "2026-02", "ends": "2026-01"}, "ends"),
+                        ({"name": "x", "basis": "area", "rate": "1", "starts": "2026-01", "buildings": ["9"]},
+                         "buildings"),
+                        ({"name": "x", "basis": "space", "rate": "1", "starts": "2026-01"}, "units")]:
+        r = api.post("/fees/items", user=staff, json=body)
+        assert r.status_code == 400 and error_of(r)["field"] == field, body
+
+
+# ---- payments, credit, reversals ---------------------------------------------------------------------
+
+def test_payments_go_to_the_oldest_bill_first_with_a_receipt(api, staff, area_item):
+    billed(staff, "2026-01", "2026-02", "2026-03")
+    r = api.post("/fees/payments", user=staff, json={"unit": "1-1-101", "amount": "300.00", "channel": "cash"})
+    assert r.status_code == 201, r.get_json()
+    body = r.get_json()
+    assert body["receipt_no"].startswith("SK20260310")
+    assert [a["amount"] for a in body["allocations"]] == ["210.33", "89.67"]
+    s = statement(staff, "1-1-101")
+    assert [b["outstanding"] for b in s["bills"]] == ["0.00", "120.66", "210.33"]
+    assert s["balance"] == "330.99" and s["overdue"] == "120.66"
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "fees.payment"))
+    assert entry.detail["amount"] == "300.00" and entry.actor_id == staff.id
+
+
+def test_chosen_bills_and_references(api, staff, area_item):
+    billed(staff, "2026-01", "2026-02")
+    bills = statement(staff, "1-1-101")["bills"]
+    r = api.post("/fees/payments", user=staff, json={"unit": "1-1-101", "amount": "210.33", "channel": "transfer"})
+    assert r.status_code == 400 and error_of(r)["field"] == "reference"
+    r = api.post("/fees/payments", user=staff, json={"unit": "1-1-101", "amount": "210.33", "channel": "transfer",
+                                                      "reference": "ICBC 0042", "bills": [bills[1]["id"]]})
+    assert r.status_code == 201
+    assert [b["outstanding"] for b in statement(staff, "1-1-101")["bills"]] == ["210.33", "0.00"]
+    other = statement(staff, "2-1-101")["bills"][0]["id"]
+    r = api.post("/fees/payments", user=staff, json={"unit": "1-1-101", "amount": "1", "channel": "cash",
+                                                      "bills": [other]})
+    assert r.status_code == 400 and error_of(r)["field"] == "bills"
+
+
+def test_prepayment_is_credit_applied_to_later_bills(api, staff, area_item):
+    billed(staff, "2026-01")
+    services.record_payment(staff, {"unit": "1-1-101", "amount": "1000.00", "channel": "cash"})
+    s = statement(staff, "1-1-101")
+    assert s["credit"] == "789.67" and s["balance"] == "-789.67"
+    assert services.generate(staff, "2026-02")["credit_applied"] == "210.33"
+    s = statement(staff, "1-1-101")
+    assert [b["outstanding"] for b in s["bills"]] == ["0.00", "0.00"]
+    assert s["credit"] == "579.34" and s["balance"] == "-579.34"
+
+
+def test_a_reversal_restores_the_balance(api, staff, area_item):
+    billed(staff, "2026-01", "2026-02")
+    before = statement(staff, "1-1-101")
+    payment, _ = services.record_payment(staff, {"unit": "1-1-101", "amount": "500.00", "channel": "card"})
+    assert statement(staff, "1-1-101")["credit"] == "79.34"
+    r = api.post(f"/fees/payments/{payment.id}/reverse", user=staff, json={})
+    assert r.status_code == 400 and error_of(r)["field"] == "reason"
+    r = api.post(f"/fees/payments/{payment.id}/reverse", user=staff, json={"reason": "刷卡金额录错"})
+    assert r.status_code == 201 and r.get_json()["receipt_no"].startswith("CZ")
+    after = statement(staff, "1-1-101")
+    assert after["balance"] == before["balance"] and after["credit"] == "0.00"
+    assert [b["outstanding"] for b in after["bills"]] == [b["outstanding"] for b in before["bills"]]
+    assert [p["amount"] for p in after["payments"]] == ["500.00", "-500.00"]  # the original is still there
+    assert api.post(f"/fees/payments/{payment.id}/reverse", user=staff, json={"reason": "again"}).status_code == 409
+    reversal = after["payments"][1]["id"]
+    assert api.post(f"/fees/payments/{reversal}/reverse", user=staff, json={"reason": "x"}).status_code == 409
+
+
+def test_adjustments_and_waivers_need_a_reason_and_are_audited(api, staff, area_item):
+    billed(staff, "2026-01", "2026-02")
+    first, second = (b["id"] for b in statement(staff, "1-1-101")["bills"])
+    r = api.post(f"/fees/bills/{first}/adjustments", user=staff, json={"amount": "-10.33"})
+    assert r.status_code == 400 and error_of(r)["field"] == "reason"
+    r = api.post(f"/fees/bills/{first}/adjustments", user=staff, json={"amount": "-10.33", "reason": "电梯停运十天"})
+    assert r.status_code == 201
+    r = api.post(f"/fees/bills/{first}/adjustments", user=staff, json={"amount": "-300", "reason": "too much"})
+    assert r.status_code == 400 and error_of(r)["field"] == "amount"
+    r = api.post(f"/fees/bills/{second}/adjustments", user=staff, json={"kind": "waiver", "reason": "困难家庭减免"})
+    assert r.status_code == 201 and r.get_json()["amount"] == "-210.33"
+    assert api.post(f"/fees/bills/{second}/adjustments", user=staff,
+                    json={"kind": "waiver", "reason": "again"}).status_code == 409
+    s = statement(staff, "1-1-101")
+    assert [b["outstanding"] for b in s["bills"]] == ["200.00", "0.00"]
+    adjustment = s["adjustments"][0]["id"]
+    r = api.post(f"/fees/adjustments/{adjustment}/reverse", user=staff, json={"reason": "核实电梯仅停运一天"})
+    assert r.status_code == 201
+    assert statement(staff, "1-1-101")["bills"][0]["outstanding"] == "210.33"
+    actions = list(db.session.scalars(select(AuditEntry.action).where(AuditEntry.action.like("fees.%"))))
+    assert {"fees.adjustment", "fees.waiver", "fees.adjustment_reverse"} <= set(actions)
+
+
+# ---- who sees what -----------------------------------------------------------------------------------
+
+def test_owner_sees_own_bills_on_the_api(api, staff, owner, area_item):
+    billed(staff, "2026-01")
+    r = api.get("/fees/me", user=owner)
+    assert r.status_code == 200
+    mine = {u["unit"]: u for u in r.get_json()["items"]}
+    assert "1-1-101" in mine and mine["1-1-101"]["bills"][0]["amount"] == "210.33"
+    assert mine["1-1-101"]["balance"] == "210.33"
+    assert api.get("/fees/units/1-1-101", user=owner).status_code == 200
+    assert api.get("/fees/units/2-1-101", user=owner).status_code == 404
+    assert api.get("/fees/units/nope", user=owner).status_code == 404
+    assert api.get("/fees/arrears", user=owner).status_code == 403
+
+
+def test_committee_and_neighbours_see_no_unit_amount_or_name(api, staff, owner, committee_member, resident,
+                                                             area_item):
+    billed(staff, "2026-01", "2026-02")
+    services.record_payment(staff, {"unit": "2-1-101", "amount": "200.00", "channel": "cash"})
+    for user in (committee_member, resident):
+        assert api.get("/fees/units/1-1-101", user=user).status_code == 404
+        assert api.get("/fees/units/1-1-101/evidence", user=user).status_code == 403
+        assert api.get("/fees/arrears", user=user).status_code == 403
+        assert api.get("/fees/me", user=user).get_json()["items"] == [] or user is committee_member
+    assert api.get("/fees/figures", user=resident).status_code == 403
+    r = api.get("/fees/figures", user=committee_member)
+    assert r.status_code == 200
+    text = r.get_data(as_text=True)
+    for leak in ("1-1-101", "2-1-101", "王伟", "张敏", owner.phone, "210.33", "\"unit\""):
+        assert leak not in text, leak
+    csv = api.get("/fees/figures.csv", user=committee_member).get_data(as_text=True)
+    assert "1-1-101" not in csv and "王伟" not in csv
+
+
+def test_committee_cannot_write(api, committee_member, area_item, staff):
+    billed(staff, "2026-01")
+    bill = statement(staff, "1-1-101")["bills"][0]["id"]
+    for path, body in [("/fees/items", {}), ("/fees/bills/generate", {"period": "2026-02"}),
+                       ("/fees/payments", {}), (f"/fees/bills/{bill}/adjustments", {}),
+                       ("/fees/units/1-1-101/reminders", {})]:
+        assert api.post(path, user=committee_member, json=body).status_code == 403, path
+
+
+def test_anonymous_gets_401(api):
+    for path in ("/fees/me", "/fees/figures", "/fees/arrears", "/fees/units/1-1-101"):
+        assert api.get(path).status_code == 401
+
+
+# ---- register, reminders, disputes -------------------------------------------------------------------
+
+def test_register_lists_overdue_units_with_names_phones_and_open_tickets(api, staff, owner, area_item):
+    from community.desk import services as desk
+    billed(staff, "2026-01", "2026-02", "2026-03")
+    ticket = desk.file_ticket(owner, "complaint", {"category": "complaint", "unit": "1-1-101",
+                                                   "description": "楼道灯坏了一个月没人修。"})
+    rows = {r["unit"]: r for r in api.get("/fees/arrears", user=staff).get_json()["items"]}
+    assert set(rows) == {"1-1-101", "1-1-102", "1-1-201", "2-1-101", "2-1-102", "3-1-1001"}
+    row = rows["1-1-101"]
+    assert row["overdue"] == "420.66" and row["months_owed"] == 2 and row["oldest_due"] == "2026-01-31"
+    assert row["accounts"] == [{"name": "王伟", "phone": owner.phone}]
+    assert row["open_tickets"][0]["id"] == ticket.id and row["next_step"] == "notice"
+
+
+def test_the_reminder_ladder_records_every_step_with_proof(api, client, staff, owner, area_item):
+    billed(staff, "2026-01")
+    url = "/fees/units/1-1-101/reminders"
+    assert api.post(url, user=staff, json={"step": "letter", "proof": "x"}).status_code == 409
+    r = api.post(url, user=staff, json={"step": "notice"})
+    assert r.status_code == 201 and r.get_json()["channel"] == "app"
+    r = api.post(url, user=staff, json={"step": "letter", "channel": "handed"})
+    assert r.status_code == 400 and error_of(r)["field"] == "proof"
+    assert api.post(url, user=staff, json={"step": "letter", "channel": "posted",
+                                           "proof": "挂号信 XA123456789CN"}).status_code == 201
+    r = api.post(url, user=staff, json={"step": "phone"})
+    assert r.status_code == 400 and error_of(r)["field"] == "note"
+    assert api.post(url, user=staff, json={"step": "phone", "note": "业主说月底前来交"}).status_code == 201
+    too_soon = (date(2026, 3, 10) + timedelta(days=14)).isoformat()
+    r = api.post(url, user=staff, json={"step": "demand", "proof": "本人签收", "deadline": too_soon})
+    assert r.status_code == 400 and error_of(r)["field"] == "deadline"
+    r = api.post(url, user=staff, json={"step": "demand", "channel": "handed", "proof": "王伟本人签收"})
+    assert r.status_code == 201 and r.get_json()["deadline"] == "2026-03-25"
+    # the owner opening the page is the read receipt of the in-app notice
+    assert api.get("/fees/units/1-1-101", user=owner).status_code == 200
+    s = statement(staff, "1-1-101")
+    steps = [(r["step"], r["channel"], bool(r["proof"]), r["by_id"]) for r in s["reminders"]]
+    assert steps == [("notice", "app", True, staff.id), ("letter", "posted", True, staff.id),
+                     ("phone", "phone", False, staff.id), ("demand", "handed", True, staff.id)]
+    assert s["reminders"][0]["read_at"] is not None and s["reminders"][3]["deadline"] == "2026-03-25"
+    assert {e.action for e in db.session.scalars(select(AuditEntry).where(AuditEntry.target == "unit:1-1-101"))} \
+        == {"fees.remind_notice", "fees.remind_letter", "fees.remind_phone", "fees.remind_demand"}
+    with frozen(datetime(2026, 3, 26, 2, 0)):
+        row = next(r for r in reports.register(staff) if r["unit"] == "1-1-101")
+        assert row["deadline_passed"] is True
+        pack = api.get("/fees/units/1-1-101/evidence", user=staff).get_json()
+    assert len(pack["reminders"]) == 4 and pack["reminders"][1]["proof"] == "挂号信 XA123456789CN"
+    assert pack["bills"][0]["amount"] == "210.33" and pack["owners"] == ["王伟"]
+
+
+def test_no_reminder_without_arrears(staff, area_item):
+    billed(staff, "2026-03")  # not yet due
+    with pytest.raises(Conflict):
+        services.remind(staff, "1-1-101", {"step": "notice"})
+
+
+def test_disputes_mark_the_bill_until_resolved(api, staff, owner, resident, area_item):
+    billed(staff, "2026-01")
+    bill = statement(staff, "1-1-101")["bills"][0]["id"]
+    assert api.post(f"/fees/bills/{bill}/disputes", user=resident, json={"text": "x"}).status_code == 404
+    r = api.post(f"/fees/bills/{bill}/disputes", user=owner, json={"text": "一月电梯停了两周，不该全额收费。"})
+    assert r.status_code == 201
+    dispute = r.get_json()["id"]
+    assert api.post(f"/fees/bills/{bill}/disputes", user=owner, json={"text": "again"}).status_code == 409
+    assert statement(staff, "1-1-101")["bills"][0]["disputed"] is True
+    assert next(r for r in reports.register(staff) if r["unit"] == "1-1-101")["disputed"] is True
+    r = api.post(f"/fees/disputes/{dispute}/resolve", user=staff, json={})
+    assert r.status_code == 400 and error_of(r)["field"] == "reason"
+    assert api.post(f"/fees/disputes/{dispute}/resolve", user=staff,
+                    json={"reason": "已按停运天数减免"}).status_code == 200
+    assert statement(staff, "1-1-101")["bills"][0]["disputed"] is False
+
+
+# ---- arrears gate nothing ----------------------------------------------------------------------------
+
+def test_an_owner_in_arrears_can_still_post_chat_file_a_repair_and_vote(api, staff, owner, committee_member,
+                                                                       area_item):
+    from community.chat import services as chat
+    from tests.fixtures.people import set_policy
+    billed(staff, "2026-01", "2026-02")
+    services.remind(staff, "1-1-101", {"step": "notice"})
+    services.remind(staff, "1-1-101", {"step": "letter", "proof": "本人签收"})
+    services.remind(staff, "1-1-101", {"step": "phone", "note": "已电话提醒"})
+    services.remind(staff, "1-1-101", {"step": "demand", "proof": "本人签收"})
+    assert services.overdue_fen(owner.primary_unit.id, date(2026, 3, 10)) > 0
+    set_policy(post_interval_s=0)
+    r = api.post("/boards/neighbours/threads", user=owner, json={"title": "楼下花园的长椅", "body": "谁知道什么时候修好？"})
+    assert r.status_code == 201, r.get_json()
+    message, created = chat.send(owner, "lobby", "大家好，周末有团购吗？", "c-1")
+    assert created and message["id"]
+    r = api.post("/repairs", user=owner, json={"category": "plumbing", "unit": "1-1-101",
+                                               "description": "卫生间水龙头一直滴水。"})
+    assert r.status_code == 201, r.get_json()
+    r = api.post("/votes", user=committee_member, json={"title": "更换小区监控", "body": "是否使用公共收益更换监控？",
+                                                        "matter": 9, "secret": False,
+                                                        "closes_at": "2026-03-20T00:00:00Z"})
+    assert r.status_code == 201, r.get_json()
+    vote = r.get_json()["id"]
+    assert api.post(f"/votes/{vote}/open", user=committee_member).status_code == 200
+    r = api.post(f"/votes/{vote}/ballots", user=owner, json={"choice": "yes", "unit": "1-1-101"})
+    assert r.status_code == 201, r.get_json()
+
+
+# ---- figures -----------------------------------------------------------------------------------------
+
+def test_figures_equal_a_hand_count(api, staff, committee_member, area_item):
+    billed(staff, "2026-01", "2026-02")
+    services.record_payment(staff, {"unit": "1-1-101", "amount": "420.66", "channel": "cash"})  # both months
+    services.record_payment(staff, {"unit": "2-1-101", "amount": "235.00", "channel": "cash"})  # Jan only
+    f = api.get("/fees/figures?year=2026", user=committee_member).get_json()
+    # building 1: 210.33 + 282.82 + 176.25 = 669.40 a month; paid 420.66 of 1338.80 → 31.4% (31.42…)
+    b1 = next(b for b in f["by_building"] if b["building"] == "1")
+    assert (b1["billed"], b1["paid"], b1["rate"], b1["met"]) == ("1338.80", "420.66", "31.4", False)
+    assert b1["units"] == 2 + 1 and b1["units_in_arrears"] == 2
+    # building 2: 235.00 + 223.84 a month; 235.00 paid on January
+    b2 = next(b for b in f["by_building"] if b["building"] == "2")
+    jan = b2["monthly"][0]
+    assert (jan["billed"], jan["paid"], jan["rate"]) == ("458.84", "235.00", "51.2")
+    total_billed = 2 * (66940 + 45884 + 33088)  # building 3: 140.80 × 2.35 = 330.88
+    assert f["year_total"]["billed"] == ledger.show(total_billed)
+    assert f["year_total"]["paid"] == "655.66" and f["target"] == 90
+    bands = {b["band"]: b for b in f["overdue_by_age"]}
+    assert bands["0-3"]["units"] == 5
+    assert bands["0-3"]["amount"] == ledger.show(total_billed - 65566)
+
+
+def test_rate_meets_target_in_integers(app):
+    assert reports._rate(90, 100, 90)["met"] is True
+    assert reports._rate(8999, 10000, 90) == {"billed": "100.00", "paid": "89.99", "rate": "89.9", "target": 90,
+                                              "met": False}
+
+
+# ---- import of opening balances ------------------------------------------------------------------------
+
+def test_import_refuses_a_bad_row_and_imports_nothing(app, staff, roster):
+    bad = "unit,period,amount,description\n1-1-101,2025-12,1200.00,往年欠费\n9-9-999,2025-12,10.00,\n"
+    with pytest.raises(Invalid) as refused:
+        reports.import_balances(None, bad, via="cli")
+    assert refused.value.field == "row 3" and "3" in refused.value.message
+    assert db.session.scalar(select(func.count()).select_from(Bill)) == 0
+    for rows, row in [("1-1-101,2025-12,12.345\n", 2), ("1-1-101,2025-12,10\n1-1-101,2025-12,5\n", 3),
+                      ("1-1-101,202512,10\n", 2), ("1-1-101\n", 2)]:
+        with pytest.raises(Invalid) as refused:
+            reports.import_balances(None, "unit,period,amount\n" + rows, via="cli")
+        assert refused.value.field == f"row {row}", rows
+    assert db.session.scalar(select(func.count()).select_from(Bill)) == 0
+    done = reports.import_balances(None, "unit,period,amount,description\n1-1-101,2025-12,1200.00,2025年欠费\n"
+                                         "2-1-101,2024-12,2400.50,\n", via="cli")
+    assert done == {"imported": 2, "total": "3600.50"}
+    with frozen(NOW):
+        assert statement(staff, "1-1-101")["overdue"] == "1200.00"
+
+
+def test_import_cli(app, roster, tmp_path):
+    runner = app.test_cli_runner()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("unit,period,amount\n1-1-101,2025-12,10\n1-1-101,2025-13,10\n", encoding="utf-8")
+    result = runner.invoke(args=["fees", "import-balances", str(bad)])
+    assert result.exit_code != 0 and "3" in result.output
+    assert db.session.scalar(select(func.count()).select_from(Bill)) == 0
+    good = tmp_path / "good.csv"
+    good.write_text("\ufeffunit,period,amount\n1-1-101,2025-12,10\n", encoding="utf-8")
+    result = runner.invoke(args=["fees", "import-balances", str(good)])
+    assert result.exit_code == 0, result.output
+    assert "imported 1" in result.output
+
+
+# ---- printed receipt -----------------------------------------------------------------------------------
+
+def test_receipt_pdf_for_staff_and_the_owner_only(api, staff, owner, resident, area_item):
+    billed(staff, "2026-01")
+    payment, _ = services.record_payment(staff, {"unit": "1-1-101", "amount": "210.33", "channel": "cash"})
+    r = api.get(f"/fees/payments/{payment.id}/receipt.pdf", user=owner)
+    assert r.status_code == 200 and r.data.startswith(b"%PDF")
+    assert api.get(f"/fees/payments/{payment.id}/receipt.pdf", user=resident).status_code == 404

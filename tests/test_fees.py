@@ -454,3 +454,18 @@ def test_receipt_pdf_for_staff_and_the_owner_only(api, staff, owner, resident, a
     r = api.get(f"/fees/payments/{payment.id}/receipt.pdf", user=owner)
     assert r.status_code == 200 and r.data.startswith(b"%PDF")
     assert api.get(f"/fees/payments/{payment.id}/receipt.pdf", user=resident).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["owner", "committee", "resident", "vendor", "staff", "admin"])
+def test_unit_ledger_policy(role):
+    from types import SimpleNamespace
+
+    from community.core import policy
+    me = SimpleNamespace(id=1, role="owner" if role == "committee" else role, committee=role == "committee",
+                         status="approved")
+    mine, theirs = SimpleNamespace(owner_user_ids=frozenset({1})), SimpleNamespace(owner_user_ids=frozenset({2}))
+    staff = role in ("staff", "admin")
+    assert policy.can(me, "fees.view_unit", mine) is (staff or role in ("owner", "committee", "resident"))
+    assert policy.can(me, "fees.view_unit", theirs) is staff
+    assert policy.can(me, "fees.dispute", mine) is (role in ("owner", "committee"))
+    assert policy.can(me, "fees.dispute", theirs) is False

@@ -45,9 +45,13 @@ MATRIX = {
     "vote.manage":         {"committee"},
     "moderation.act":      {"staff", "admin"},
     "moderation.read":     {"committee", "staff", "admin"},
+    "fees.manage":         {"staff", "admin"},
+    "fees.register":       {"staff", "admin"},
+    "fees.figures":        {"committee", "staff", "admin"},
 }
 TARGETED = {"content.view", "board.post", "thread.reply", "post.edit", "chat.read", "chat.send",
-            "notice.view", "ticket.view", "ticket.confirm", "survey.manage", "survey.results"}
+            "notice.view", "ticket.view", "ticket.confirm", "survey.manage", "survey.results",
+            "fees.view_unit", "fees.dispute"}
 
 
 def actor(role: str, status: str = "approved"):

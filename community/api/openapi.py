@@ -266,6 +266,7 @@ DESK_PATHS = {
 
 
 def spec() -> dict:
+    from ..fees.openapi import FEES_PATHS  # imported here: it builds on this module's helpers
     paths = {
         "/auth/register": {"post": _op("Apply for an account", tag="accounts", auth=False, ok=201,
                                        errors=(400, 403, 409),
@@ -355,6 +356,7 @@ def spec() -> dict:
                                      result=_obj(ok="boolean", entries="integer", first_bad_seq="integer"))},
         **VOTE_PATHS,
         **DESK_PATHS,
+        **FEES_PATHS,
     }
     paths.update({
         "/chat/rooms": {"get": _op("Rooms the caller may read, with unread counts", tag="chat", result=LIST)},

@@ -1,0 +1,93 @@
+"""The fee pages over the test client: staff set an item, make bills, record a payment and print the receipt,
+climb the reminder ladder; the owner sees the bill and disputes it; the committee opens the figures."""
+
+import re
+from datetime import datetime
+
+import pytest
+
+from community.core.timeutil import frozen
+from community.fees import reports, services
+from tests.test_desk_access import log_in
+
+NOW = datetime(2026, 3, 10, 2, 0)
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with frozen(NOW):
+        yield
+
+
+def page(client, path) -> str:
+    r = client.get(path)
+    assert r.status_code == 200, (path, r.status_code)
+    html = r.get_data(as_text=True)
+    assert not re.search(r"\sstyle\s*=", html), f"{path}: the CSP forbids style attributes"
+    return html
+
+
+def test_staff_and_owner_on_the_pages(make_app, staff, owner, committee_member):
+    app = make_app()
+    desk, mine, member = app.test_client(), app.test_client(), app.test_client()
+    log_in(desk, staff)
+    log_in(mine, owner)
+    log_in(member, committee_member)
+    r = desk.post("/fees/items", data={"name": "物业服务费", "basis": "area", "rate": "2.35", "starts": "2026-01"},
+                  follow_redirects=True)
+    assert "物业服务费" in r.get_data(as_text=True)
+    for period in ("2026-01", "2026-02"):
+        r = desk.post("/fees/generate", data={"period": period}, follow_redirects=True)
+        assert r.status_code == 200
+    assert "6" in r.get_data(as_text=True)
+    html = page(mine, "/fees/")
+    assert "1-1-101" in html and "420.66" in html
+    r = desk.post("/fees/units/1-1-101/payments", data={"amount": "210.33", "channel": "cash", "confirm": "1"},
+                  follow_redirects=True)
+    html = r.get_data(as_text=True)
+    assert "SK2026031" in html and "210.33" in html
+    payment = reports.statement(staff, "1-1-101", mark_read=False)["payments"][0]["id"]
+    pdf = desk.get(f"/fees/payments/{payment}/receipt.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    r = desk.post("/fees/units/1-1-101/payments", data={"amount": "1.234", "channel": "cash"}, follow_redirects=True)
+    assert "123.45" in r.get_data(as_text=True)  # the error explains the format
+    for data in ({"step": "notice"}, {"step": "letter", "channel": "handed", "proof": "本人签收"},
+                 {"step": "phone", "note": "答应月底交"}, {"step": "demand", "channel": "posted", "proof": "EMS 1234"}):
+        r = desk.post("/fees/units/1-1-101/remind", data=data, follow_redirects=True)
+        assert r.status_code == 200
+    steps = [r["step"] for r in reports.statement(staff, "1-1-101", mark_read=False)["reminders"]]
+    assert steps == ["notice", "letter", "phone", "demand"]
+    letter = desk.get("/fees/units/1-1-101/letter.pdf?step=demand")
+    assert letter.status_code == 200 and letter.data.startswith(b"%PDF")
+    html = page(desk, "/fees/register")
+    assert "1-1-101" in html and owner.phone in html
+    bill = reports.statement(staff, "1-1-101", mark_read=False)["bills"][1]["id"]
+    r = mine.post(f"/fees/bills/{bill}/dispute", data={"text": "二月电梯停了", "unit": "1-1-101"},
+                  follow_redirects=True)
+    assert "tag-disputed" in r.get_data(as_text=True)
+    html = page(member, "/fees/figures")
+    assert "1-1-101" not in html and owner.phone not in html and "90%" in html
+    assert member.get("/fees/register").status_code == 403
+    assert member.get("/fees/units/1-1-101").status_code == 404
+    assert mine.get("/fees/figures").status_code == 403
+    csv = member.get("/fees/figures.csv")
+    assert csv.status_code == 200 and csv.data.startswith("\ufeff".encode())
+
+
+def test_waiver_and_reversal_on_the_pages(make_app, staff, roster):
+    app = make_app()
+    desk = app.test_client()
+    log_in(desk, staff)
+    services.create_item(staff, {"name": "物业服务费", "basis": "unit", "rate": "100", "starts": "2026-01"})
+    services.generate(staff, "2026-01")
+    bill = reports.statement(staff, "2-1-101", mark_read=False)["bills"][0]["id"]
+    r = desk.post("/fees/units/2-1-101/adjust", data={"bill": str(bill), "kind": "waiver", "reason": "困难家庭"},
+                  follow_redirects=True)
+    assert r.status_code == 200
+    assert reports.statement(staff, "2-1-101", mark_read=False)["bills"][0]["outstanding"] == "0.00"
+    payment, _ = services.record_payment(staff, {"unit": "2-1-101", "amount": "50", "channel": "cash"})
+    desk.post(f"/fees/payments/{payment.id}/reverse", data={"reason": "重复录入", "unit": "2-1-101"})
+    s = reports.statement(staff, "2-1-101", mark_read=False)
+    assert s["credit"] == "0.00" and [p["amount"] for p in s["payments"]] == ["50.00", "-50.00"]
+    html = page(desk, "/fees/units/2-1-101")
+    assert "重复录入" in html

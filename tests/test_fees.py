@@ -469,3 +469,29 @@ def test_unit_ledger_policy(role):
     assert policy.can(me, "fees.view_unit", theirs) is staff
     assert policy.can(me, "fees.dispute", mine) is (role in ("owner", "committee"))
     assert policy.can(me, "fees.dispute", theirs) is False
+
+
+def test_two_runs_at_once_make_each_bill_once(app, area_item):
+    import threading
+
+    from community.jobs import run_all
+    barrier, results, errors = threading.Barrier(2), [], []
+
+    def run():
+        try:
+            with app.app_context(), frozen(datetime(2026, 5, 1, 1, 0)):
+                barrier.wait()
+                results.append(run_all()["fees"])
+                db.session.remove()
+        except Exception as error:  # noqa: BLE001  (reported below)
+            errors.append(error)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors, errors
+    assert sorted(r["created"] for r in results) == [0, 6]
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Bill).where(Bill.period == "2026-05")) == 6

@@ -42,7 +42,8 @@ def seed(now: datetime, staff, people) -> None:
         services.record_payment(staff, {"unit": codes[50], "amount": "1200.00", "channel": "transfer",
                                         "reference": "预存一年"})
     ladder = [("notice", {}), ("letter", {"channel": "handed", "proof": "业主本人签收"}),
-              ("phone", {"note": "业主称电梯多次故障，对服务不满"}), ("demand", {"channel": "posted", "proof": "EMS 1170 2233 4455"})]
+              ("phone", {"note": "业主称电梯多次故障，对服务不满"}),
+              ("demand", {"channel": "posted", "proof": "EMS 1170 2233 4455"})]
     for steps, code, days in ((4, codes[10], 25), (2, codes[0], 12), (1, sorted(late)[2], 5)):
         for i, (step, extra) in enumerate(ladder[:steps]):
             with frozen(now - timedelta(days=days - 3 * i)):

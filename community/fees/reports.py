@@ -55,7 +55,8 @@ def statement(actor, code, *, mark_read: bool = True) -> dict:
                                           .order_by(Adjustment.id)))
     reminders = list(db.session.scalars(select(Reminder).where(Reminder.unit_id == unit.id).order_by(Reminder.id)))
     return {
-        "unit": unit.code, "building": unit.building.code, "area": f"{unit.area_centi // 100}.{unit.area_centi % 100:02d}",
+        "unit": unit.code, "building": unit.building.code,
+        "area": f"{unit.area_centi // 100}.{unit.area_centi % 100:02d}",
         "owing": show(owing), "credit": show(credit), "balance": show(owing - credit), "overdue": show(overdue),
         "bills": [{"id": b.id, "period": b.period, "description": b.description, "amount": show(b.amount_fen),
                    "rate": show(b.rate_fen), "quantity": f"{b.quantity_centi // 100}.{b.quantity_centi % 100:02d}",

@@ -15,7 +15,8 @@ bp = Blueprint("fees", __name__, url_prefix="/fees")
 @bp.app_context_processor
 def fee_labels() -> dict:
     return {"fee_labels": {
-        "basis": {"area": _("per m² per month"), "unit": _("per unit per month"), "space": _("per parking space per month")},
+        "basis": {"area": _("per m² per month"), "unit": _("per unit per month"),
+                  "space": _("per parking space per month")},
         "channel": {"cash": _("Cash"), "transfer": _("Bank transfer"), "card": _("Card at the desk"),
                     "online": _("Online channel"), "app": _("In the app"), "handed": _("Handed over"),
                     "posted": _("Posted"), "phone": _("Phone call")},

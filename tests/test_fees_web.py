@@ -91,3 +91,17 @@ def test_waiver_and_reversal_on_the_pages(make_app, staff, roster):
     assert s["credit"] == "0.00" and [p["amount"] for p in s["payments"]] == ["50.00", "-50.00"]
     html = page(desk, "/fees/units/2-1-101")
     assert "重复录入" in html
+
+
+def test_the_register_page_pages(make_app, staff, roster, monkeypatch):
+    from community.fees import views
+    monkeypatch.setattr(views, "REGISTER_PAGE", 4)
+    app = make_app()
+    desk = app.test_client()
+    log_in(desk, staff)
+    services.create_item(staff, {"name": "物业服务费", "basis": "unit", "rate": "100", "starts": "2026-01"})
+    services.generate(staff, "2026-01")
+    first = page(desk, "/fees/register")
+    assert first.count('class="register-row"') == 4 and "6" in first and 'id="register-more"' in first
+    second = page(desk, "/fees/register?page=2")
+    assert second.count('class="register-row"') == 2 and 'id="register-more"' not in second

@@ -89,7 +89,8 @@ def _sums(model):
 
 
 def open_bills(*conditions):
-    """A query of (bill id, unit id, period, due date, amount, outstanding) for bills with something owing."""
+    """A query of (bill id, unit id, period, due date, amount, outstanding) for bills with something owing,
+    across the estate (for one unit, ``bill_lines`` reads only that unit's rows)."""
     adj, paid = _sums(Adjustment), _sums(Allocation)
     outstanding = (Bill.amount_fen + func.coalesce(adj.c.total, 0) - func.coalesce(paid.c.total, 0))
     return (select(Bill.id, Bill.unit_id, Bill.period, Bill.due_on, Bill.amount_fen,
@@ -169,9 +170,8 @@ def plan(owing: list[tuple[int, int]], funds: list[tuple[int, int]]) -> list[tup
 def allocate(unit_id: int, funds: list[tuple[int, int]], bill_ids: list[int] | None, at: datetime) -> list[dict]:
     """Apply ``funds`` to the unit's open bills: the chosen ones in the order given, or every open bill oldest
     first. Answers the allocations written."""
-    rows = db.session.execute(open_bills(Bill.unit_id == unit_id).order_by(Bill.due_on, Bill.period, Bill.id)).all()
-    owing = {r.id: r.outstanding for r in rows}
-    order = [b for b in dict.fromkeys(bill_ids) if b in owing] if bill_ids is not None else [r.id for r in rows]
+    owing = {line["bill"].id: line["outstanding"] for line in bill_lines(unit_id) if line["outstanding"] > 0}
+    order = [b for b in dict.fromkeys(bill_ids) if b in owing] if bill_ids is not None else list(owing)
     written = []
     for payment_id, bill_id, amount in plan([(b, owing[b]) for b in order], funds):
         db.session.add(Allocation(payment_id=payment_id, bill_id=bill_id, amount_fen=amount, at=at))

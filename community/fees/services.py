@@ -352,8 +352,8 @@ def reverse_payment(actor, payment_id: int, data: dict) -> Payment:
 # ---- reminders and disputes ----------------------------------------------------------------------------
 
 def overdue_fen(unit_id: int, today: date) -> int:
-    rows = db.session.execute(ledger.open_bills(Bill.unit_id == unit_id, Bill.due_on < today)).all()
-    return sum(r.outstanding for r in rows)
+    return sum(line["outstanding"] for line in ledger.bill_lines(unit_id)
+               if line["bill"].due_on < today and line["outstanding"] > 0)
 
 
 def _date(value, field: str) -> date:

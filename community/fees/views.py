@@ -10,6 +10,7 @@ from ..core.web import actor, login_required
 from . import reports, services
 
 bp = Blueprint("fees", __name__, url_prefix="/fees")
+REGISTER_PAGE = 100  # units per page of the register, largest debts first
 
 
 @bp.app_context_processor
@@ -187,8 +188,11 @@ def receipt(payment_id: int):
 @login_required
 def register():
     building = request.args.get("building") or None
-    return render_template("fees/register.html", rows=reports.register(actor(), building=building),
-                           building=building)
+    rows = reports.register(actor(), building=building)
+    number = max(whole_number(request.args.get("page", "")) or 1, 1)
+    shown = rows[(number - 1) * REGISTER_PAGE:number * REGISTER_PAGE]
+    return render_template("fees/register.html", rows=shown, total=len(rows), building=building, page=number,
+                           more=number * REGISTER_PAGE < len(rows))
 
 
 def _year() -> int | None:

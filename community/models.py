@@ -17,7 +17,7 @@ from .desk.models import (  # noqa: F401
     TicketPhoto,
 )
 from .estate.models import Building, Owner, Unit  # noqa: F401
-from .fees.models import Adjustment, Allocation, Bill, Dispute, FeeItem, Payment, Reminder  # noqa: F401
+from .fees.models import Adjustment, Allocation, Bill, Claim, Dispute, FeeItem, Payment, Reminder  # noqa: F401
 from .moderation.models import Appeal, ModerationAction, ModeratorNote, QueueClaim, Report, Sanction  # noqa: F401
 from .rules.models import RulesVersion  # noqa: F401
 from .votes.models import PaperBallot, Vote, VoteCount, VoteReceipt, VoteVoter, VoteVoterUnit  # noqa: F401

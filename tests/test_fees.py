@@ -495,3 +495,50 @@ def test_two_runs_at_once_make_each_bill_once(app, area_item):
     assert sorted(r["created"] for r in results) == [0, 6]
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(Bill).where(Bill.period == "2026-05")) == 6
+
+
+# ---- transfer claims ------------------------------------------------------------------------------------
+
+def png() -> bytes:
+    import io
+
+    from PIL import Image
+    out = io.BytesIO()
+    Image.new("RGB", (60, 40), (10, 160, 90)).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_an_owners_transfer_screenshot_becomes_a_payment_when_staff_confirm(app, api, staff, owner, resident,
+                                                                           area_item, tmp_path):
+    from community.boards import media
+    app.config["MEDIA_DIR"] = str(tmp_path / "media")
+    billed(staff, "2026-01", "2026-02")
+    shot = media.upload(owner, png())
+    url = "/fees/units/1-1-101/claims"
+    r = api.post(url, user=owner, json={"amount": "420.66", "reference": "工行 8812"})
+    assert r.status_code == 400 and error_of(r)["field"] == "attachment_id"
+    assert api.post(url, user=resident, json={"amount": "1", "reference": "x",
+                                              "attachment_id": shot.id}).status_code == 404
+    r = api.post(url, user=owner, json={"amount": "420.66", "reference": "工行 8812", "attachment_id": shot.id})
+    assert r.status_code == 201, r.get_json()
+    claim = r.get_json()
+    assert claim["status"] == "pending" and statement(staff, "1-1-101")["balance"] == "420.66"
+    assert api.post(url, user=owner, json={"amount": "1", "reference": "x",
+                                           "attachment_id": shot.id}).status_code == 400  # one claim per image
+    image = api.get(claim["image"].removeprefix("/api/v1"), user=staff)
+    assert image.status_code == 200 and image.mimetype == "image/png"
+    image.close()
+    assert api.get(claim["image"].removeprefix("/api/v1"), user=resident).status_code == 404
+    assert [c["id"] for c in api.get("/fees/claims", user=staff).get_json()["items"]] == [claim["id"]]
+    assert api.post(f"/fees/claims/{claim['id']}/confirm", user=owner, json={}).status_code == 403
+    r = api.post(f"/fees/claims/{claim['id']}/confirm", user=staff, json={})
+    assert r.status_code == 200 and r.get_json()["status"] == "confirmed"
+    s = statement(staff, "1-1-101")
+    assert s["balance"] == "0.00" and s["payments"][0]["channel"] == "transfer"
+    assert s["payments"][0]["reference"] == "工行 8812"
+    assert api.post(f"/fees/claims/{claim['id']}/reject", user=staff, json={"reason": "x"}).status_code == 409
+    second = media.upload(owner, png())
+    other = api.post(url, user=owner, json={"amount": "10", "reference": "重复", "attachment_id": second.id})
+    r = api.post(f"/fees/claims/{other.get_json()['id']}/reject", user=staff, json={"reason": "银行流水中没有这笔"})
+    assert r.status_code == 200 and r.get_json()["reason"] == "银行流水中没有这笔"
+    assert {"fees.claim_confirm", "fees.claim_reject"} <= set(db.session.scalars(select(AuditEntry.action)))

@@ -105,3 +105,29 @@ def test_the_register_page_pages(make_app, staff, roster, monkeypatch):
     assert first.count('class="register-row"') == 4 and "6" in first and 'id="register-more"' in first
     second = page(desk, "/fees/register?page=2")
     assert second.count('class="register-row"') == 2 and 'id="register-more"' not in second
+
+
+def test_transfer_screenshot_on_the_pages(make_app, staff, owner, tmp_path):
+    import io
+
+    from PIL import Image
+    app = make_app(MEDIA_DIR=str(tmp_path / "media"))
+    desk, mine = app.test_client(), app.test_client()
+    log_in(desk, staff)
+    log_in(mine, owner)
+    services.create_item(staff, {"name": "物业服务费", "basis": "unit", "rate": "100", "starts": "2026-01"})
+    services.generate(staff, "2026-01")
+    picture = io.BytesIO()
+    Image.new("RGB", (50, 50), (0, 0, 200)).save(picture, "PNG")
+    picture.seek(0)
+    r = mine.post("/fees/units/1-1-101/claims", data={"amount": "100.00", "reference": "建行 0099",
+                                                      "screenshot": (picture, "pay.png")},
+                  content_type="multipart/form-data", follow_redirects=True)
+    html = r.get_data(as_text=True)
+    assert "建行 0099" in html and 'data-status="pending"' in html
+    claim = reports.statement(staff, "1-1-101", mark_read=False)["claims"][0]["id"]
+    html = page(desk, "/fees/")
+    assert "pending-claims" in html and "1-1-101" in html
+    r = desk.post(f"/fees/claims/{claim}/confirm", data={"unit": "1-1-101", "confirm": "1"}, follow_redirects=True)
+    assert 'data-status="confirmed"' in r.get_data(as_text=True)
+    assert reports.statement(staff, "1-1-101", mark_read=False)["balance"] == "0.00"

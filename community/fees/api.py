@@ -1,11 +1,11 @@
 """The fees API under /api/v1/fees: thin over the services."""
 
-from flask import Response, jsonify, request
+from flask import Response, jsonify, request, send_file
 
 from ..core import policy
 from ..core.http import actor, api_blueprint, int_arg, json_body
 from ..core.timeutil import iso
-from . import reports, services
+from . import claims, reports, services
 from .ledger import show
 
 bp = api_blueprint("fees_api")
@@ -124,3 +124,30 @@ def figures():
 def figures_csv():
     body = reports.figures_csv(actor(), year=int_arg("year", None, minimum=2000, maximum=2100))
     return Response(body, mimetype="text/csv", headers={"Content-Disposition": 'attachment; filename="fees.csv"'})
+
+
+@bp.post("/fees/units/<code>/claims")
+def claim(code: str):
+    row = claims.submit(actor(), code, json_body())
+    return jsonify(claims.serialize(row, code)), 201
+
+
+@bp.get("/fees/claims")
+def claim_list():
+    return jsonify({"items": claims.listing(actor(), request.args.get("status", "pending") or None), "next": None})
+
+
+@bp.post("/fees/claims/<int:claim_id>/confirm")
+def confirm_claim(claim_id: int):
+    return jsonify(claims.serialize(claims.confirm(actor(), claim_id, json_body())))
+
+
+@bp.post("/fees/claims/<int:claim_id>/reject")
+def reject_claim(claim_id: int):
+    return jsonify(claims.serialize(claims.reject(actor(), claim_id, json_body())))
+
+
+@bp.get("/fees/claims/<int:claim_id>/image")
+def claim_image(claim_id: int):
+    path, mime = claims.image(actor(), claim_id)
+    return send_file(path, mimetype=mime, max_age=0)

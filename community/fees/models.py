@@ -125,3 +125,22 @@ class Dispute(db.Model):
     resolved_at: Mapped[datetime | None]
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     resolution: Mapped[str | None] = mapped_column(String(500))
+
+
+class Claim(db.Model):
+    """An owner's word that they paid by transfer, with a screenshot, until staff confirm it (which records the
+    payment) or reject it with a reason."""
+    __tablename__ = "fee_claims"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    attachment_id: Mapped[int] = mapped_column(ForeignKey("attachments.id"), unique=True)
+    amount_fen: Mapped[int]
+    reference: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str | None] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("fee_payments.id"))
+    reason: Mapped[str | None] = mapped_column(String(500))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

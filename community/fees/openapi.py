@@ -19,6 +19,9 @@ STATEMENT = _obj(unit="string", building="string", area="string", owing=MONEY, c
                  adjustments={"type": "array", "items": {"type": "object"}},
                  reminders={"type": "array", "items": {"type": "object"}}, can_manage="boolean",
                  can_dispute="boolean")
+CLAIM = _obj(id="integer", unit="string", amount=MONEY, reference="string", note="string",
+             status={"enum": ["pending", "confirmed", "rejected"]}, payment_id="integer", reason="string",
+             created_at="string", decided_at="string", image="string")
 RATE = _obj(billed=MONEY, paid=MONEY, rate={"type": ["string", "null"], "example": "91.3"}, target="integer",
             met={"type": ["boolean", "null"]})
 
@@ -105,4 +108,26 @@ FEES_PATHS = {
         "responses": {"200": {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}},
                       **{str(s): {"description": "Error", "content": {"application/json": {"schema": ERROR}}}
                          for s in (400, 401, 403)}}}},
+    "/fees/units/{code}/claims": {"post": _op(
+        "Tell the staff of a bank transfer (an owner of record), with the screenshot uploaded first through "
+        "/attachments; staff confirm it against the bank statement", tag="fees", ok=201, errors=(400, 404),
+        params=UNIT, body=_obj(amount=MONEY, reference="string", note="string", attachment_id="integer"),
+        result=CLAIM)},
+    "/fees/claims": {"get": _op("Transfer claims (staff), pending by default", tag="fees", result=LIST,
+                                params=[{"name": "status", "in": "query",
+                                         "schema": {"enum": ["pending", "confirmed", "rejected"]}}])},
+    "/fees/claims/{id}/confirm": {"post": _op(
+        "Confirm a transfer claim (staff, audited): records the payment, oldest bills first, with its receipt; "
+        "amount only when the bank statement differs", tag="fees", errors=(400, 404, 409),
+        params=[_path_id("id")], body=_obj(amount=MONEY), result=CLAIM)},
+    "/fees/claims/{id}/reject": {"post": _op("Reject a transfer claim with a reason (staff, audited)", tag="fees",
+                                             errors=(400, 404, 409), params=[_path_id("id")],
+                                             body=_obj(reason="string"), result=CLAIM)},
+    "/fees/claims/{id}/image": {"get": {
+        "summary": "The claim's screenshot (staff, or an owner of record)", "tags": ["fees"],
+        "parameters": [_path_id("id")],
+        "responses": {"200": {"description": "Image", "content": {"image/*": {"schema": {"type": "string",
+                                                                                         "format": "binary"}}}},
+                      **{str(s): {"description": "Error", "content": {"application/json": {"schema": ERROR}}}
+                         for s in (401, 404)}}}},
 }

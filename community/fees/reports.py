@@ -15,7 +15,7 @@ from ..core.errors import Invalid, NotFound
 from ..core.timeutil import iso, utcnow
 from ..estate.models import Building, Owner, Unit
 from ..extensions import db
-from . import ledger, services
+from . import claims, ledger, services
 from .ledger import show
 from .models import Adjustment, Allocation, Bill, Dispute, Payment, Reminder
 
@@ -73,6 +73,7 @@ def statement(actor, code, *, mark_read: bool = True) -> dict:
         "adjustments": [{"id": a.id, "bill_id": a.bill_id, "kind": a.kind, "amount": show(a.amount_fen),
                          "reason": a.reason, "at": iso(a.at), "reverses_id": a.reverses_id} for a in adjustments],
         "reminders": [_reminder(r, staff=staff) for r in reminders],
+        "claims": [claims.serialize(c, unit.code) for c in claims.of_unit(unit.id)],
         "can_manage": staff,
         "can_dispute": policy.can(actor, "fees.dispute", services.unit_target(unit)),
     }

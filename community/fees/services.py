@@ -297,6 +297,13 @@ def record_payment(actor, data: dict) -> tuple[Payment, list[dict]]:
         mine = set(db.session.scalars(select(Bill.id).where(Bill.unit_id == unit.id, Bill.id.in_(chosen))))
         if set(chosen) - mine:
             raise Invalid(_("A chosen bill is not this unit's."), field="bills")
+    payment, written = write_payment(actor, unit, amount, channel, reference, payer, chosen)
+    db.session.commit()
+    return payment, written
+
+
+def write_payment(actor, unit: Unit, amount: int, channel: str, reference, payer, chosen) -> tuple[Payment, list]:
+    """The payment, its receipt number, its allocations and its audit entry; the caller commits."""
     _lock_unit(unit.id)
     now = utcnow()
     payment = Payment(unit_id=unit.id, amount_fen=amount, channel=channel, reference=reference, payer=payer,
@@ -309,7 +316,6 @@ def record_payment(actor, data: dict) -> tuple[Payment, list[dict]]:
            {"unit": unit.code, "amount": show(amount), "channel": channel, "reference": reference,
             "receipt_no": payment.receipt_no,
             "allocations": [{"bill_id": a["bill_id"], "amount": show(a["amount_fen"])} for a in written]})
-    db.session.commit()
     return payment, written
 
 

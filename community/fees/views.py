@@ -7,7 +7,7 @@ from ..accounts.forms import ActionForm
 from ..core import policy
 from ..core.errors import AppError, Invalid, whole_number
 from ..core.web import actor, login_required
-from . import reports, services
+from . import claims, reports, services
 
 bp = Blueprint("fees", __name__, url_prefix="/fees")
 REGISTER_PAGE = 100  # units per page of the register, largest debts first
@@ -25,6 +25,7 @@ def fee_labels() -> dict:
                  "demand": _("Formal demand")},
         "status": {"paid": _("Paid"), "open": _("Not yet due"), "overdue": _("Overdue")},
         "kind": {"adjustment": _("Adjustment"), "waiver": _("Waiver")},
+        "claim": {"pending": _("Waiting for staff"), "confirmed": _("Confirmed"), "rejected": _("Rejected")},
     }}
 
 
@@ -56,6 +57,7 @@ def hub():
     staff = policy.can(me, "fees.manage")
     return render_template("fees/hub.html", units=reports.my_units(me), staff=staff,
                            items=services.items() if staff else [], form=ActionForm(),
+                           claims=claims.listing(me) if staff else [],
                            can_figures=policy.can(me, "fees.figures"))
 
 
@@ -172,6 +174,37 @@ def resolve(dispute_id: int):
     if _checked():
         _attempt(lambda: services.resolve_dispute(actor(), dispute_id, {"reason": request.form.get("reason")}),
                  _("The dispute is resolved."))
+    return redirect(url_for("fees.unit", code=code))
+
+
+@bp.post("/units/<code>/claims")
+@login_required
+def claim(code: str):
+    """An owner's transfer screenshot: stored (cleaned) like every upload, then handed to staff to confirm."""
+    from ..boards import media
+    if _checked():
+        upload = request.files.get("screenshot")
+
+        def run():
+            if upload is None or not upload.filename:
+                raise Invalid(_("Upload the screenshot of your transfer first."), field="attachment_id")
+            claims.submit(actor(), code, {"amount": request.form.get("amount"),
+                                          "reference": request.form.get("reference"),
+                                          "note": request.form.get("note"),
+                                          "attachment_id": media.upload(actor(), upload.read()).id})
+        _attempt(run, _("Sent to the property staff; they confirm it against the bank statement."))
+    return redirect(url_for("fees.unit", code=code))
+
+
+@bp.post("/claims/<int:claim_id>/<any(confirm, reject):decision>")
+@login_required
+def decide_claim(claim_id: int, decision: str):
+    code = request.form.get("unit", "")
+    if _checked():
+        data = {"amount": request.form.get("amount") or None, "reason": request.form.get("reason")}
+        call = claims.confirm if decision == "confirm" else claims.reject
+        _attempt(lambda: call(actor(), claim_id, data),
+                 _("Confirmed: the payment is recorded.") if decision == "confirm" else _("The claim is rejected."))
     return redirect(url_for("fees.unit", code=code))
 
 

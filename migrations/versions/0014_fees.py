@@ -1,5 +1,5 @@
 """Property fees: fee items, bills per unit and period, payments with their allocations, adjustments,
-reminders with proof of delivery, disputes.
+reminders with proof of delivery, disputes, owners' transfer claims.
 
 Revision ID: 0014_fees
 Revises: 0009
@@ -143,9 +143,33 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_fee_disputes")),
     )
     op.create_index(op.f("ix_fee_disputes_bill_id"), "fee_disputes", ["bill_id"])
+    op.create_table(
+        "fee_claims",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("unit_id", sa.Integer(), nullable=False),
+        sa.Column("by_id", sa.Integer(), nullable=False),
+        sa.Column("attachment_id", sa.Integer(), nullable=False),
+        sa.Column("amount_fen", sa.Integer(), nullable=False),
+        sa.Column("reference", sa.String(length=64), nullable=False),
+        sa.Column("note", sa.String(length=500), nullable=True),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("payment_id", sa.Integer(), nullable=True),
+        sa.Column("reason", sa.String(length=500), nullable=True),
+        sa.Column("decided_by_id", sa.Integer(), nullable=True),
+        sa.Column("decided_at", sa.DateTime(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        _fk("fee_claims", "unit_id", "units"),
+        _fk("fee_claims", "by_id", "users"),
+        _fk("fee_claims", "attachment_id", "attachments"),
+        _fk("fee_claims", "payment_id", "fee_payments"),
+        _fk("fee_claims", "decided_by_id", "users"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_fee_claims")),
+        sa.UniqueConstraint("attachment_id", name=op.f("uq_fee_claims_attachment_id")),
+    )
+    op.create_index(op.f("ix_fee_claims_unit_id"), "fee_claims", ["unit_id"])
 
 
 def downgrade():
-    for table in ("fee_disputes", "fee_reminders", "fee_adjustments", "fee_allocations", "fee_payments",
+    for table in ("fee_claims", "fee_disputes", "fee_reminders", "fee_adjustments", "fee_allocations", "fee_payments",
                   "fee_bills", "fee_items"):
         op.drop_table(table)

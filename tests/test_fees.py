@@ -483,7 +483,7 @@ def test_two_runs_at_once_make_each_bill_once(app, area_item):
                 barrier.wait()
                 results.append(run_all()["fees"])
                 db.session.remove()
-        except Exception as error:  # noqa: BLE001  (reported below)
+        except Exception as error:
             errors.append(error)
 
     threads = [threading.Thread(target=run) for _ in range(2)]

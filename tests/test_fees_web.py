@@ -131,3 +131,28 @@ def test_transfer_screenshot_on_the_pages(make_app, staff, owner, tmp_path):
     r = desk.post(f"/fees/claims/{claim}/confirm", data={"unit": "1-1-101", "confirm": "1"}, follow_redirects=True)
     assert 'data-status="confirmed"' in r.get_data(as_text=True)
     assert reports.statement(staff, "1-1-101", mark_read=False)["balance"] == "0.00"
+
+
+def test_a_signature_photo_is_the_letters_proof(make_app, staff, owner, resident, tmp_path):
+    import io
+
+    from PIL import Image
+    app = make_app(MEDIA_DIR=str(tmp_path / "media"))
+    desk = app.test_client()
+    log_in(desk, staff)
+    services.create_item(staff, {"name": "物业服务费", "basis": "unit", "rate": "100", "starts": "2026-01"})
+    services.generate(staff, "2026-01")
+    services.remind(staff, "1-1-101", {"step": "notice"})
+    picture = io.BytesIO()
+    Image.new("RGB", (50, 50), (200, 0, 0)).save(picture, "PNG")
+    picture.seek(0)
+    desk.post("/fees/units/1-1-101/remind", data={"step": "letter", "channel": "handed", "proof": "本人签收",
+                                                  "photo": (picture, "sign.png")}, content_type="multipart/form-data")
+    letter = reports.statement(staff, "1-1-101", mark_read=False)["reminders"][1]
+    assert letter["step"] == "letter" and letter["proof_image"]
+    image = desk.get(letter["proof_image"])
+    assert image.status_code == 200 and image.mimetype == "image/png"
+    image.close()
+    other = app.test_client()
+    log_in(other, resident)
+    assert other.get(letter["proof_image"]).status_code == 404

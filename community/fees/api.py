@@ -151,3 +151,9 @@ def reject_claim(claim_id: int):
 def claim_image(claim_id: int):
     path, mime = claims.image(actor(), claim_id)
     return send_file(path, mimetype=mime, max_age=0)
+
+
+@bp.get("/fees/reminders/<int:reminder_id>/proof")
+def reminder_proof(reminder_id: int):
+    path, mime = claims.proof_image(actor(), reminder_id)
+    return send_file(path, mimetype=mime, max_age=0)

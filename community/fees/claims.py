@@ -94,20 +94,40 @@ def listing(actor, status: str | None = "pending") -> list[dict]:
     return [serialize(claim, code) for claim, code in db.session.execute(query)]
 
 
-def image(actor, claim_id: int) -> tuple[Path, str]:
-    """The screenshot's file, for staff and the unit's owners of record; anyone else is told 404."""
+def _file(attachment_id: int) -> tuple[Path, str]:
     from ..boards import media
     from ..boards.models import Attachment
-    from ..estate.models import Unit
 
-    claim = db.session.get(Claim, claim_id)
-    if claim is None:
-        policy.require(actor, "users.read")
-        raise NotFound(_("Not found."))
-    policy.require(actor, "fees.view_unit", services.unit_target(db.session.get(Unit, claim.unit_id)), hide=True)
-    attachment = db.session.get(Attachment, claim.attachment_id)
+    attachment = db.session.get(Attachment, attachment_id)
     ext = next(e for m, e in media.FORMATS.values() if m == attachment.mime)
     path = media.media_dir() / f"{attachment.key}.{ext}"
     if not path.exists():
         raise NotFound(_("Not found."))
     return path, attachment.mime
+
+
+def _unit_visible(actor, unit_id: int) -> None:
+    from ..estate.models import Unit
+    policy.require(actor, "fees.view_unit", services.unit_target(db.session.get(Unit, unit_id)), hide=True)
+
+
+def image(actor, claim_id: int) -> tuple[Path, str]:
+    """The screenshot's file, for staff and the unit's owners of record; anyone else is told 404."""
+    claim = db.session.get(Claim, claim_id)
+    if claim is None:
+        policy.require(actor, "users.read")
+        raise NotFound(_("Not found."))
+    _unit_visible(actor, claim.unit_id)
+    return _file(claim.attachment_id)
+
+
+def proof_image(actor, reminder_id: int) -> tuple[Path, str]:
+    """A reminder's proof of delivery (the signature photo), for the same people as the unit's ledger."""
+    from .models import Reminder
+
+    reminder = db.session.get(Reminder, reminder_id)
+    if reminder is None or reminder.proof_attachment_id is None:
+        policy.require(actor, "users.read")
+        raise NotFound(_("Not found."))
+    _unit_visible(actor, reminder.unit_id)
+    return _file(reminder.proof_attachment_id)

@@ -130,4 +130,11 @@ FEES_PATHS = {
                                                                                          "format": "binary"}}}},
                       **{str(s): {"description": "Error", "content": {"application/json": {"schema": ERROR}}}
                          for s in (401, 404)}}}},
+    "/fees/reminders/{id}/proof": {"get": {
+        "summary": "A reminder's proof-of-delivery photo (staff, or an owner of record)", "tags": ["fees"],
+        "parameters": [_path_id("id")],
+        "responses": {"200": {"description": "Image", "content": {"image/*": {"schema": {"type": "string",
+                                                                                         "format": "binary"}}}},
+                      **{str(s): {"description": "Error", "content": {"application/json": {"schema": ERROR}}}
+                         for s in (401, 404)}}}},
 }

@@ -33,7 +33,8 @@ def _reminder(r: Reminder, *, staff: bool) -> dict:
     out = {"id": r.id, "step": r.step, "channel": r.channel, "at": iso(r.at), "amount": show(r.amount_fen),
            "deadline": r.deadline.isoformat() if r.deadline else None, "read_at": iso(r.read_at)}
     if staff:
-        out |= {"note": r.note, "proof": r.proof, "proof_attachment_id": r.proof_attachment_id, "by_id": r.by_id}
+        out |= {"note": r.note, "proof": r.proof, "proof_attachment_id": r.proof_attachment_id, "by_id": r.by_id,
+                "proof_image": f"/api/v1/fees/reminders/{r.id}/proof" if r.proof_attachment_id else None}
     return out
 
 

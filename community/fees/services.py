@@ -393,7 +393,8 @@ def remind(actor, code, data: dict) -> Reminder:
     attachment = data.get("proof_attachment_id")
     if attachment is not None:
         from ..boards.models import Attachment
-        if not isinstance(attachment, int) or db.session.get(Attachment, attachment) is None:
+        found = db.session.get(Attachment, attachment) if isinstance(attachment, int) else None
+        if found is None or found.uploader_id != actor.id or found.post_id is not None:
             raise Invalid(_("No such upload."), field="proof_attachment_id")
     deadline = None
     if step == "demand":

@@ -139,7 +139,14 @@ def adjust(code: str):
 def remind(code: str):
     if _checked():
         data = {k: request.form.get(k) or None for k in ("step", "channel", "note", "proof", "deadline")}
-        _attempt(lambda: services.remind(actor(), code, data), _("The reminder is recorded."))
+        photo = request.files.get("photo")
+
+        def run():
+            if photo is not None and photo.filename:
+                from ..boards import media
+                data["proof_attachment_id"] = media.upload(actor(), photo.read()).id
+            services.remind(actor(), code, data)
+        _attempt(run, _("The reminder is recorded."))
     return redirect(url_for("fees.unit", code=code))
 
 

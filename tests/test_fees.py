@@ -542,3 +542,24 @@ def test_an_owners_transfer_screenshot_becomes_a_payment_when_staff_confirm(app,
     r = api.post(f"/fees/claims/{other.get_json()['id']}/reject", user=staff, json={"reason": "银行流水中没有这笔"})
     assert r.status_code == 200 and r.get_json()["reason"] == "银行流水中没有这笔"
     assert {"fees.claim_confirm", "fees.claim_reject"} <= set(db.session.scalars(select(AuditEntry.action)))
+
+
+def test_odd_bodies_are_400_or_404_never_500(api, staff, owner, area_item):
+    billed(staff, "2026-01")
+    for path, body in [("/fees/payments", {"unit": "1-1-101", "amount": "1", "channel": "cash", "bills": [True]}),
+                       ("/fees/payments", {"unit": "1-1-101", "amount": "1", "channel": "cash", "bills": [2**40]}),
+                       ("/fees/payments", {"unit": ["1-1-101"], "amount": 1, "channel": None}),
+                       ("/fees/bills/generate", {"period": 202601}),
+                       ("/fees/units/1-1-101/reminders", {"step": "notice", "proof_attachment_id": 2**40}),
+                       ("/fees/units/1-1-101/reminders", {"step": "demand", "deadline": "tomorrow"}),
+                       ("/fees/items", {"name": "x", "basis": "space", "rate": "1", "starts": "2026-01",
+                                        "units": {"1-1-101": True}})]:
+        r = api.post(path, user=staff, json=body)
+        assert r.status_code in (400, 409), (path, body, r.status_code)
+    bill = statement(staff, "1-1-101")["bills"][0]["id"]
+    r = api.post(f"/fees/bills/{bill}/disputes", user=owner, json={"text": "x", "ticket_id": 2**40})
+    assert r.status_code == 400 and error_of(r)["field"] == "ticket_id"
+    r = api.post("/fees/units/1-1-101/claims", user=owner, json={"amount": "1", "reference": "x",
+                                                                 "attachment_id": 2**40})
+    assert r.status_code == 400 and error_of(r)["field"] == "attachment_id"
+    assert api.get("/fees/figures?year=1999", user=staff).status_code == 400

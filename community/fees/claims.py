@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..core import policy
-from ..core.errors import Conflict, Invalid, NotFound
+from ..core.errors import Conflict, Invalid, NotFound, is_id
 from ..core.timeutil import iso, utcnow
 from ..extensions import db
 from . import services
@@ -26,7 +26,7 @@ def submit(actor, code, data: dict) -> Claim:
     reference = services._text(data.get("reference"), "reference", services.REF_MAX)
     note = services._text(data.get("note"), "note", services.TEXT_MAX, required=False)
     attachment_id = data.get("attachment_id")
-    attachment = db.session.get(Attachment, attachment_id) if isinstance(attachment_id, int) else None
+    attachment = db.session.get(Attachment, attachment_id) if is_id(attachment_id) else None
     if attachment is None or attachment.uploader_id != actor.id or attachment.post_id is not None \
             or db.session.scalar(select(Claim.id).where(Claim.attachment_id == attachment.id)):
         raise Invalid(_("Upload the screenshot of your transfer first."), field="attachment_id")

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from ..accounts.models import User, UserUnit
 from ..audit import services as audit
 from ..core import policy
-from ..core.errors import Conflict, Invalid, NotFound
+from ..core.errors import Conflict, Invalid, NotFound, is_id
 from ..core.timeutil import utcnow
 from ..estate.models import Building, Unit
 from ..extensions import db
@@ -221,7 +221,7 @@ def _lock_unit(unit_id: int) -> None:
 
 
 def _bill(bill_id) -> Bill:
-    found = db.session.get(Bill, bill_id) if isinstance(bill_id, int) else None
+    found = db.session.get(Bill, bill_id) if is_id(bill_id) else None
     if found is None:
         raise NotFound(_("Not found."))
     return found
@@ -292,7 +292,7 @@ def record_payment(actor, data: dict) -> tuple[Payment, list[dict]]:
     payer = _text(data.get("payer"), "payer", NAME_MAX, required=False)
     chosen = data.get("bills")
     if chosen is not None:
-        if not isinstance(chosen, list) or not chosen or not all(isinstance(b, int) for b in chosen):
+        if not isinstance(chosen, list) or not chosen or not all(is_id(b) for b in chosen):
             raise Invalid(_("Choose the bills by their ids."), field="bills")
         mine = set(db.session.scalars(select(Bill.id).where(Bill.unit_id == unit.id, Bill.id.in_(chosen))))
         if set(chosen) - mine:
@@ -393,7 +393,7 @@ def remind(actor, code, data: dict) -> Reminder:
     attachment = data.get("proof_attachment_id")
     if attachment is not None:
         from ..boards.models import Attachment
-        found = db.session.get(Attachment, attachment) if isinstance(attachment, int) else None
+        found = db.session.get(Attachment, attachment) if is_id(attachment) else None
         if found is None or found.uploader_id != actor.id or found.post_id is not None:
             raise Invalid(_("No such upload."), field="proof_attachment_id")
     deadline = None
@@ -430,7 +430,7 @@ def mark_read(actor, unit: Unit) -> None:
 
 
 def open_dispute(actor, bill_id: int, data: dict) -> Dispute:
-    bill = db.session.get(Bill, bill_id) if isinstance(bill_id, int) else None
+    bill = db.session.get(Bill, bill_id) if is_id(bill_id) else None
     if bill is None:
         policy.require(actor, "users.read")
         raise NotFound(_("Not found."))
@@ -439,7 +439,7 @@ def open_dispute(actor, bill_id: int, data: dict) -> Dispute:
     ticket_id = data.get("ticket_id")
     if ticket_id is not None:
         from ..desk.models import Ticket
-        ticket = db.session.get(Ticket, ticket_id) if isinstance(ticket_id, int) else None
+        ticket = db.session.get(Ticket, ticket_id) if is_id(ticket_id) else None
         if ticket is None or (ticket.author_id != actor.id and ticket.unit_id != bill.unit_id):
             raise Invalid(_("Link one of your own complaints or repairs."), field="ticket_id")
     if db.session.scalar(select(Dispute.id).where(Dispute.bill_id == bill.id, Dispute.resolved_at.is_(None))):

@@ -156,3 +156,16 @@ def test_a_signature_photo_is_the_letters_proof(make_app, staff, owner, resident
     other = app.test_client()
     log_in(other, resident)
     assert other.get(letter["proof_image"]).status_code == 404
+
+
+def test_a_fee_reminder_shows_in_the_notifications(make_app, staff, owner):
+    app = make_app()
+    mine = app.test_client()
+    log_in(mine, owner)
+    services.create_item(staff, {"name": "物业服务费", "basis": "unit", "rate": "100", "starts": "2026-01"})
+    services.generate(staff, "2026-01")
+    services.remind(staff, "1-1-101", {"step": "notice"})
+    html = page(mine, "/notifications")
+    assert 'data-kind="fees"' in html and 'href="/fees/"' in html
+    page(mine, "/fees/")
+    assert reports.statement(staff, "1-1-101", mark_read=False)["reminders"][0]["read_at"] is not None

@@ -57,6 +57,7 @@ def test_staff_and_owner_on_the_pages(make_app, staff, owner, committee_member):
         assert r.status_code == 200
     steps = [r["step"] for r in reports.statement(staff, "1-1-101", mark_read=False)["reminders"]]
     assert steps == ["notice", "letter", "phone", "demand"]
+    assert "id=\"evidence\"" in page(desk, "/fees/units/1-1-101")
     letter = desk.get("/fees/units/1-1-101/letter.pdf?step=demand")
     assert letter.status_code == 200 and letter.data.startswith(b"%PDF")
     html = page(desk, "/fees/register")

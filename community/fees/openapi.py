@@ -57,7 +57,7 @@ FEES_PATHS = {
                                       params=UNIT, result=STATEMENT)},
     "/fees/units/{code}/evidence": {"get": _op(
         "Evidence pack for arbitration or court: bills, payments, every reminder with its proof, disputes "
-        "(staff, audited)", tag="fees", errors=(400,), params=UNIT)},
+        "(staff, audited)", tag="fees", errors=(404,), params=UNIT)},
     "/fees/units/{code}/reminders": {"post": _op(
         "Record the next reminder step (staff, audited): notice (in-app, read receipt when the owner opens it) → "
         "letter (handed or posted, proof required) → phone (note required) → demand (formal written demand with "

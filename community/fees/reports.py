@@ -231,7 +231,7 @@ def evidence(actor, code) -> dict:
     """Everything arbitration or a court would ask for: bills, payments, adjustments, every reminder with its
     proof, disputes. Staff only; written to the audit trail, since it carries personal data out."""
     policy.require(actor, "fees.register")
-    unit = services.unit_by_code(code)
+    unit = services.viewable_unit(actor, code)
     pack = statement(actor, code, mark_read=False)
     bill_ids = [b["id"] for b in pack["bills"]]
     pack["disputes"] = [{"id": d.id, "bill_id": d.bill_id, "text": d.text, "ticket_id": d.ticket_id,

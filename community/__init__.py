@@ -29,7 +29,7 @@ from .extensions import babel, csrf, db, limiter, login_manager, migrate, socket
 ROOT = Path(__file__).resolve().parent.parent
 # One package per domain, each with an api module (JSON under /api/v1) and a views module (pages).
 DOMAINS = ("accounts", "estate", "audit", "rules", "notifications", "boards", "moderation", "votes", "desk", "chat",
-           "fire", "fund")
+           "fire", "fund", "fees")
 
 
 def _asset_dir(name: str) -> str:
@@ -70,6 +70,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .audit.cli import audit_cli
     from .demo import demo_cli
     from .estate.cli import units_cli
+    from .fees.cli import fees_cli
     from .fund.cli import fund_cli
     from .jobs import jobs_cli
 
@@ -82,7 +83,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.register_blueprint(import_module(f".{domain}.views", __name__).bp)
     app.register_blueprint(openapi.bp)
     csrf.exempt(openapi.bp)
-    for group in (users_cli, units_cli, audit_cli, demo_cli, jobs_cli, fund_cli):
+    for group in (users_cli, units_cli, audit_cli, demo_cli, jobs_cli, fund_cli, fees_cli):
         app.cli.add_command(group)
 
     _register_errors(app)

@@ -101,6 +101,8 @@ def seed() -> list[tuple[str, str, str]]:
     votes_demo.seed(approved)
     from .fire import demo as fire_demo
     fire_demo.seed(now, staff, approved)
+    from .fees import demo as fees_demo
+    fees_demo.seed(now, staff, approved)
     apply(20, units[20], "owner", "pending owner (on roster) 待审核业主")
     apply(21, units[70], "owner", "pending owner (not on roster) 待审核（不符）", real_name="错名字")
     apply(22, units[30], "tenant", "pending tenant 待审核租户")

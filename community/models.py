@@ -17,6 +17,7 @@ from .desk.models import (  # noqa: F401
     TicketPhoto,
 )
 from .estate.models import Building, Owner, Unit  # noqa: F401
+from .fees.models import Adjustment, Allocation, Bill, Claim, Dispute, FeeItem, Payment, Reminder  # noqa: F401
 from .fire.models import (  # noqa: F401
     FireAlert,
     FireDefect,

@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, inspect, text
 from community import create_app
 from community.extensions import db
 
-pytest_plugins = ["tests.fixtures.people"]
+pytest_plugins = ["tests.fixtures.people", "tests.fixtures.fees"]
 
 PG_URL = os.environ.get("COMMUNITY_TEST_DATABASE_URL")
 

@@ -70,10 +70,13 @@ MATRIX = {
     "fund.request":        {"owner", "committee"},
     "fund.answer":         {"staff", "admin"},
     "fund.requests_all":   {"committee", "staff", "admin"},
+    "fees.manage":         {"staff", "admin"},
+    "fees.register":       {"staff", "admin"},
+    "fees.figures":        {"committee", "staff", "admin"},
 }
 TARGETED = {"content.view", "board.post", "thread.reply", "post.edit", "chat.read", "chat.send", "notice.view",
             "ticket.view", "ticket.confirm", "survey.manage", "survey.results", "fire.hazard_view",
-            "fire.status_view", "fund.unit_read", "fund.read_application"}
+            "fire.status_view", "fund.unit_read", "fund.read_application", "fees.view_unit", "fees.dispute"}
 
 
 def actor(role: str, status: str = "approved"):

@@ -271,6 +271,7 @@ def _assembly_paths() -> dict:
 
 
 def spec() -> dict:
+    from ..fees.openapi import FEES_PATHS  # imported here: it builds on this module's helpers
     from ..fire.openapi import FIRE_PATHS  # imports this module's helpers: here, not at the top
     from ..fund.openapi import FUND_PATHS
     paths = {
@@ -365,6 +366,7 @@ def spec() -> dict:
         **DESK_PATHS,
         **FIRE_PATHS,
         **FUND_PATHS,
+        **FEES_PATHS,
     }
     paths.update({
         "/chat/rooms": {"get": _op("Rooms the caller may read, with unread counts", tag="chat", result=LIST)},

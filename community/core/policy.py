@@ -107,6 +107,15 @@ def _survey_manage(roles, actor, survey) -> bool:
     return bool(roles & STAFF) or ("committee" in roles and survey.by_committee)
 
 
+def _fees_view_unit(roles, actor, unit) -> bool:
+    """A unit's bills and payments: staff, and the unit's owners of record; never neighbours or the committee."""
+    return bool(roles & STAFF) or (bool(roles & RESIDENTS) and actor.id in unit.owner_user_ids)
+
+
+def _fees_dispute(roles, actor, unit) -> bool:
+    return "owner" in roles and actor.id in unit.owner_user_ids
+
+
 def _survey_results(roles, actor, survey) -> bool:
     """Results are for the overseers while a survey runs, and for every resident once it has closed."""
     return bool(roles & OVERSEERS) or (bool(roles & RESIDENTS) and not survey.open)
@@ -211,6 +220,12 @@ RULES: dict = {
     "vote.proxy": frozenset({"owner"}),  # for a voter of their own: the service checks that
     "vote.proxy_hold": frozenset({"owner", "resident"}),
     "vote.object": frozenset({"owner"}),  # and in the vote's electorate
+    # fees
+    "fees.manage": STAFF,
+    "fees.register": STAFF,
+    "fees.figures": OVERSEERS,
+    "fees.view_unit": _fees_view_unit,
+    "fees.dispute": _fees_dispute,
 }
 
 # Writes made from the server's own command line, with no acting account (still audited).

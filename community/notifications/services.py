@@ -80,6 +80,7 @@ LINKS = {
     "complaint": lambda n: url_for("desk.tickets", plural="complaints"),
     "suggestion": lambda n: url_for("desk.tickets", plural="suggestions"),
     "vote": lambda n: url_for("votes.index"),
+    "fees": lambda n: url_for("fees.hub"),
     "fire_hazard": lambda n: url_for("fire.hazard_list"),
     "fire_alert": lambda n: url_for("fire.hub"),
     "fund_answer": lambda n: url_for("fund.overview"),

@@ -2,7 +2,7 @@
 defects, hazard reports with their steps, the control room's staff and shifts, drills with sign-ups.
 
 Revision ID: 0015_fire
-Revises: 0012_assembly
+Revises: 0014_fees
 Create Date: 2026-12-02
 """
 from alembic import op
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0015_fire'
-down_revision = "0012_assembly"
+down_revision = "0014_fees"
 branch_labels = None
 depends_on = None
 

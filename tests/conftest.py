@@ -80,18 +80,22 @@ TEST_CONFIG = {
     "WTF_CSRF_ENABLED": False,
     "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     "SECRET_KEY": "test-secret-key-for-id-hashing",
+    "ID_HASH_KEY": "test-secret-key-for-id-hashing",
+    "AUDIT_KEY": "test-audit-anchor-key",
     "SERVER_NAME": None,
 }
 
 
 @pytest.fixture
-def make_app(database, request):
+def make_app(database, request, tmp_path):
     created = []
 
     def make(**overrides):
         url = database(re.sub(r"[^\w.-]", "_", request.node.name)[:60]) \
             if not created else created[0].config["SQLALCHEMY_DATABASE_URI"]
-        app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url, **overrides})
+        # Each test's audit anchors in its own file, beside its own fresh database.
+        app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url,
+                          "AUDIT_ANCHOR_PATH": str(tmp_path / "audit_anchors.log"), **overrides})
         app.test_client_class = IsolatedClient
         created.append(app)
         return app

@@ -18,7 +18,8 @@ API_BLUEPRINTS: list[Blueprint] = []
 
 # The endpoints that answer callers who are not logged in. Every other one asks for a login before it looks at
 # the request, so that an anonymous caller gets 401 whatever body they sent.
-PUBLIC_ENDPOINTS = frozenset({"accounts_api.register", "accounts_api.token", "moderation_api.appeal",
+PUBLIC_ENDPOINTS = frozenset({"accounts_api.register", "accounts_api.token", "accounts_api.reset_password",
+                              "moderation_api.appeal",
                               "rules_api.current", "rules_api.version"})
 
 

@@ -159,6 +159,12 @@ RULES: dict = {
     "vote.cast": frozenset({"owner"}),  # and on the vote's roster: the service checks that
     "vote.create": frozenset({"committee"}),
     "vote.manage": frozenset({"committee"}),
+    # identity
+    "account.sessions": EVERYONE,
+    "account.export": EVERYONE,
+    "account.close": EVERYONE,
+    "account.close_other": STAFF,
+    "account.reset_code": STAFF,
 }
 
 # Writes made from the server's own command line, with no acting account (still audited).

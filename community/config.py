@@ -44,7 +44,7 @@ def from_environment(instance_path: Path) -> dict:
         "SESSION_COOKIE_SECURE": _bool("COMMUNITY_SECURE_COOKIES", production),
         "MAX_CONTENT_LENGTH": int(env.get("COMMUNITY_MAX_CONTENT_LENGTH", 8 * 1024 * 1024)),
         "LOGIN_LIMIT_PER_PHONE": env.get("COMMUNITY_LOGIN_LIMIT_PER_PHONE", "5 per 5 minutes"),
-        "LOGIN_LIMIT_PER_ADDRESS": env.get("COMMUNITY_LOGIN_LIMIT_PER_ADDRESS", "20 per 5 minutes"),
+        "LOGIN_LIMIT_PER_ADDRESS": env.get("COMMUNITY_LOGIN_LIMIT_PER_ADDRESS", "200 per 5 minutes"),
         # Identity: sessions, throttling, the audit anchors, uploads, retention.
         "PROXY_HOPS": int(env.get("COMMUNITY_PROXY_HOPS", 0)),
         "SESSION_IDLE_DAYS": int(env.get("COMMUNITY_SESSION_IDLE_DAYS", 30)),

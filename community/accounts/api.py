@@ -68,6 +68,7 @@ def registrations():
 
 
 @bp.post("/registrations/<int:registration_id>/approve")
+@requires("registration.decide")
 def approve(registration_id: int):
     data = request.get_json(silent=True) if request.content_length else {}
     if not isinstance(data, dict):

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from werkzeug.security import check_password_hash
 
 from ..audit import services as audit
@@ -44,16 +44,32 @@ def _user_columns(table) -> list:
             if any(fk.column.table.name == "users" and fk.column.name == "id" for fk in column.foreign_keys)]
 
 
+def _acting(column) -> bool:
+    """A column that names who did something to someone else's row (an approval, a sanction, a reply): such
+    rows are the other person's data, so the export counts them instead of copying them."""
+    return column.name in ("actor_id", "staff_id") or (column.name.endswith("_by_id") and column.name != "cast_by_id")
+
+
 def export(actor: User) -> dict:
-    """Every row that points at the caller, table by table, with secrets left out and other people's ids
-    blanked; the account itself; and the audit entries about it, without who wrote them."""
+    """Every row about the caller, table by table, with secrets left out and other people's ids blanked; the
+    account itself; the audit entries about it, without who wrote them; and how many rows of other people's
+    the caller acted on."""
     policy.require(actor, "account.export")
     tables: dict[str, list[dict]] = {}
+    acted: dict[str, int] = {}
     for table in Base.metadata.sorted_tables:
         columns = _user_columns(table)
         if table.name == "users" or not columns:
             continue
-        rows = db.session.execute(select(table).where(or_(*(c == actor.id for c in columns)))
+        subject = [c for c in columns if not _acting(c)]
+        for column in columns:
+            if _acting(column):
+                count = db.session.scalar(select(func.count()).select_from(table).where(column == actor.id))
+                if count:
+                    acted[f"{table.name}.{column.name}"] = count
+        if not subject:
+            continue
+        rows = db.session.execute(select(table).where(or_(*(c == actor.id for c in subject)))
                                   .limit(EXPORT_ROWS_PER_TABLE)).mappings().all()
         if not rows:
             continue
@@ -66,7 +82,7 @@ def export(actor: User) -> dict:
     account = {c.name: _value(getattr(actor, c.key)) for c in User.__table__.columns
                if c.name not in SECRET_COLUMNS}
     account["has_id_number"] = actor.id_hash is not None
-    return {"exported_at": iso(utcnow()), "account": account, "records": tables,
+    return {"exported_at": iso(utcnow()), "account": account, "records": tables, "acted_on_others": acted,
             "audit_about_me": [{"seq": r.seq, "at": iso(r.at), "action": r.action} for r in about],
             "retention_days_after_closing": current_app.config["CLOSED_RETENTION_DAYS"]}
 

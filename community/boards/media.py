@@ -3,6 +3,7 @@ Bounded: refused by header dimensions before decoding, decoded reduced where the
 once, and a number of uploads per account per hour."""
 
 import io
+import math
 import secrets
 import threading
 from datetime import timedelta
@@ -97,10 +98,11 @@ def _decode(data: bytes) -> tuple[Image.Image, str]:
             if probe.width * probe.height > max_pixels or getattr(probe, "n_frames", 1) > 1:
                 raise Invalid(_("The image has too many pixels."), field="file")
             orientation = probe.getexif().get(0x0112)
-            if kind == "JPEG":
-                probe.draft("RGB", (MAX_SIDE, MAX_SIDE))  # DCT scaling: decodes at 1/2, 1/4 or 1/8 size
+            scale = MAX_SIDE / max(probe.width, probe.height)
+            if kind == "JPEG" and scale < 1:  # DCT scaling: decoded at 1/2, 1/4 or 1/8 of the size
+                probe.draft(None, (math.ceil(probe.width * scale), math.ceil(probe.height * scale)))
             probe.load()
-            probe.thumbnail((MAX_SIDE, MAX_SIDE))
+            probe.thumbnail((MAX_SIDE, MAX_SIDE), reducing_gap=None)
             image = probe
             if orientation in ORIENTATION:
                 image = image.transpose(ORIENTATION[orientation])

@@ -54,7 +54,9 @@ def from_environment(instance_path: Path) -> dict:
         "ID_HASH_KEY": env.get("COMMUNITY_ID_HASH_KEY") or _instance_key(instance_path, "id_hash_key"),
         "CLOSED_RETENTION_DAYS": int(env.get("COMMUNITY_CLOSED_RETENTION_DAYS", 180)),
         "UPLOADS_PER_HOUR": int(env.get("COMMUNITY_UPLOADS_PER_HOUR", 30)),
-        "UPLOAD_MAX_PIXELS": int(env.get("COMMUNITY_UPLOAD_MAX_PIXELS", 24_000_000)),
+        # JPEGs are decoded at reduced scale, so they may have more pixels than PNG and WebP, which are not.
+        "UPLOAD_MAX_PIXELS": int(env.get("COMMUNITY_UPLOAD_MAX_PIXELS", 50_000_000)),
+        "UPLOAD_MAX_PIXELS_LOSSLESS": int(env.get("COMMUNITY_UPLOAD_MAX_PIXELS_LOSSLESS", 12_000_000)),
         "UPLOAD_CONCURRENT_DECODES": int(env.get("COMMUNITY_UPLOAD_CONCURRENT_DECODES", 2)),
     }
 

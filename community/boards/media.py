@@ -89,12 +89,13 @@ def upload(actor, data: bytes) -> Attachment:
 def _decode(data: bytes) -> tuple[Image.Image, str]:
     """Read the header, refuse by its dimensions before a pixel is decoded, decode JPEGs at a reduced scale,
     shrink to MAX_SIDE, and answer a new image made of the pixels alone (no EXIF, GPS, ICC or text chunk)."""
-    max_pixels = current_app.config.get("UPLOAD_MAX_PIXELS", 24_000_000)
     try:
         with Image.open(io.BytesIO(data)) as probe:
             kind = probe.format
             if kind not in FORMATS:
                 raise Invalid(_("Only JPEG, PNG and WebP images are accepted."), field="file")
+            max_pixels = current_app.config.get("UPLOAD_MAX_PIXELS" if kind == "JPEG" else "UPLOAD_MAX_PIXELS_LOSSLESS",
+                                                12_000_000)
             if probe.width * probe.height > max_pixels or getattr(probe, "n_frames", 1) > 1:
                 raise Invalid(_("The image has too many pixels."), field="file")
             orientation = probe.getexif().get(0x0112)

@@ -94,7 +94,7 @@ def test_unverified_owner_is_told_on_the_account_page(client, api, staff, roster
 
 
 def test_a_corrected_roster_makes_the_claim_verified(api, roster, staff):
-    data, user_id = _unmatched(api)
+    _data, user_id = _unmatched(api)
     estate.import_units(staff, [{"code": "2-1-101", "building": "2", "area": "100.00",
                                  "owners": [{"name": "孙丽", "id_number": id_number(61)}]}])
     r = api.post(f"/registrations/{user_id}/approve", user=staff)

@@ -5,6 +5,7 @@ import contextvars
 import os
 import re
 import shutil
+import tempfile
 
 import pytest
 from flask.testing import FlaskClient
@@ -82,6 +83,8 @@ TEST_CONFIG = {
     "SECRET_KEY": "test-secret-key-for-id-hashing",
     "ID_HASH_KEY": "test-secret-key-for-id-hashing",
     "AUDIT_KEY": "test-audit-anchor-key",
+    # Never the instance folder; ``make_app`` gives each test its own file.
+    "AUDIT_ANCHOR_PATH": os.path.join(tempfile.mkdtemp(prefix="linli-anchors-"), "audit_anchors.log"),
     "SERVER_NAME": None,
 }
 

@@ -146,3 +146,21 @@ def test_existing_entries_can_be_anchored_once(app, everyone):
     assert result.exit_code == 0 and f"anchored {_last_seq()}" in result.output
     assert runner.invoke(app.cli, ["audit", "verify"]).exit_code == 0
     assert "anchored 0" in runner.invoke(app.cli, ["audit", "anchor-existing"]).output
+
+
+def test_vote_result_carries_the_head(client, api, everyone):
+    from datetime import timedelta
+
+    from community.core.timeutil import iso, utcnow
+    from tests.fixtures.people import PASSWORD
+    committee = everyone["committee"]
+    vote = api.post("/votes", user=committee, json={"title": "更换电梯", "body": "表决", "matter": 5,
+                                                    "secret": False,
+                                                    "closes_at": iso(utcnow() + timedelta(days=3))})
+    assert vote.status_code == 201, vote.get_json()
+    vote_id = vote.get_json()["id"]
+    api.post(f"/votes/{vote_id}/open", user=committee)
+    api.post(f"/votes/{vote_id}/close", user=committee, json={"reason": "测试"})
+    client.post("/login", data={"phone": committee.phone, "password": PASSWORD})
+    page = client.get(f"/votes/{vote_id}/result").get_data(as_text=True)
+    assert 'id="audit-head-stamp"' in page and db.session.get(AuditEntry, _last_seq()).hash in page

@@ -96,6 +96,8 @@ def seed() -> list[tuple[str, str, str]]:
     _front_desk(now, staff, approved)
     _conversation(staff, admin, approved)
     _owners_vote(approved)
+    from .accounts import demo as identity
+    logins += identity.seed(staff, units)
     apply(20, units[20], "owner", "pending owner (on roster) 待审核业主")
     apply(21, units[70], "owner", "pending owner (not on roster) 待审核（不符）", real_name="错名字")
     apply(22, units[30], "tenant", "pending tenant 待审核租户")

@@ -183,3 +183,14 @@ def test_export_leaves_out_other_peoples_ids(everyone):
                 checked += 1
     assert checked and "registrations" not in body["records"]  # the approvals staff decided are not theirs
     assert body["acted_on_others"]["registrations.decided_by_id"] == 4
+
+
+def test_demo_shows_an_unverified_owner_and_a_closed_account(app):
+    from community import demo
+    from community.boards.models import Thread
+    demo.seed()
+    unverified = db.session.scalar(select(User).where(User.phone == "13900000031"))
+    assert unverified.role == "resident" and unverified.registration.ownership == "unverified"
+    closed = db.session.scalar(select(User).where(User.phone == "13900000032"))
+    thread = db.session.scalar(select(Thread).where(Thread.author_id == closed.id))
+    assert closed.closed_at is not None and thread is not None

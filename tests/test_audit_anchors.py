@@ -164,3 +164,17 @@ def test_vote_result_carries_the_head(client, api, everyone):
     client.post("/login", data={"phone": committee.phone, "password": PASSWORD})
     page = client.get(f"/votes/{vote_id}/result").get_data(as_text=True)
     assert 'id="audit-head-stamp"' in page and db.session.get(AuditEntry, _last_seq()).hash in page
+
+
+def test_an_entry_appended_behind_the_anchors_back_is_named(api, everyone, admin):
+    from datetime import timedelta
+
+    from community.core.timeutil import frozen, utcnow
+    last = db.session.get(AuditEntry, _last_seq())
+    at = last.at
+    forged = audit.entry_hash(last.hash, audit.canonical(last.seq + 1, at, admin.id, "forged", "user:1", {}))
+    _tamper("INSERT INTO audit_entries (seq, at, actor_id, action, target, detail, prev_hash, hash) "
+            "VALUES (:s, :at, :a, 'forged', 'user:1', '{}', :p, :h)", s=last.seq + 1, at=at, a=admin.id,
+            p=last.hash, h=forged)
+    with frozen(utcnow() + timedelta(minutes=5)):
+        assert _verify(api, everyone["admin"])["first_bad_seq"] == last.seq + 1

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from datetime import timedelta
 from collections.abc import Iterator
 
 from sqlalchemy import select, text
@@ -13,6 +14,7 @@ from . import anchors
 from .models import AuditEntry
 
 GENESIS = "0" * 64
+ANCHOR_GRACE = timedelta(minutes=1)
 
 
 def canonical(seq: int, at, actor_id, action: str, target: str, detail: dict) -> str:
@@ -70,6 +72,7 @@ def verify(batch: int = 5000) -> tuple[bool, int, int | None]:
     """Walk the chain and hold it against the anchors outside the database; answer (ok, entries checked, first
     bad seq). A removed, altered or re-hashed entry, or a missing tail, names the first seq that differs."""
     anchored, bad = anchors.load()
+    settled = utcnow() - ANCHOR_GRACE  # an entry younger than this may be committed but not yet anchored
     prev = GENESIS
     count = 0
     expected_seq = 1
@@ -79,16 +82,18 @@ def verify(batch: int = 5000) -> tuple[bool, int, int | None]:
             bad = _first(bad, expected_seq)
             break
         body = canonical(seq, at, actor_id, action, target, detail)
-        if prev_hash != prev or entry_hash(prev, body) != hash_ or anchored.get(seq, hash_) != hash_:
+        anchor = anchored.get(seq)
+        if prev_hash != prev or entry_hash(prev, body) != hash_ or (anchor is not None and anchor != hash_) \
+                or (anchor is None and at < settled):
             bad = _first(bad, seq)
             break
         prev = hash_
         count += 1
         expected_seq += 1
-    if anchored and max(anchored) >= expected_seq:  # entries the anchors know of are gone from the table
-        bad = _first(bad, expected_seq)
     if count and not anchored:
         bad = _first(bad, 1)  # the anchor log itself is gone
+    if anchored and max(anchored) >= expected_seq:  # entries the anchors know of are gone from the table
+        bad = _first(bad, expected_seq)
     return bad is None, count, bad
 
 

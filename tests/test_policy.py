@@ -45,6 +45,12 @@ MATRIX = {
     "vote.manage":         {"committee"},
     "moderation.act":      {"staff", "admin"},
     "moderation.read":     {"committee", "staff", "admin"},
+    # identity
+    "account.sessions":    set(ROLES),
+    "account.export":      set(ROLES),
+    "account.close":       set(ROLES),
+    "account.close_other": {"staff", "admin"},
+    "account.reset_code":  {"staff", "admin"},
 }
 TARGETED = {"content.view", "board.post", "thread.reply", "post.edit", "chat.read", "chat.send",
             "notice.view", "ticket.view", "ticket.confirm", "survey.manage", "survey.results"}

@@ -135,3 +135,26 @@ def test_a_same_site_next_is_followed(client, owner):
 ])
 def test_safe_next(target, expected):
     assert safe_next(target) == expected
+
+
+def test_registering_signs_in_with_a_server_side_session(app, roster):
+    from tests.fixtures.people import registration
+    browser, thief = app.test_client(), app.test_client()
+    data = registration()
+    form = {k: v for k, v in data.items() if v is not None} | {"accept_rules": "y"}
+    assert browser.post("/register", data=form).status_code == 302
+    assert browser.get_cookie("session") is not None
+    thief.set_cookie("session", _cookie(browser))
+    assert thief.get("/status").status_code == 200
+    browser.post("/logout")
+    assert thief.get("/status").status_code == 302
+
+
+def test_logout_with_a_cookie_naming_no_session_ends_them_all(app, owner):
+    browser, thief = app.test_client(), app.test_client()
+    with browser.session_transaction() as session:
+        session["_user_id"] = owner.get_id()
+    thief.set_cookie("session", _cookie(browser))
+    assert thief.get("/").status_code == 200
+    browser.post("/logout")
+    assert thief.get("/").status_code == 302

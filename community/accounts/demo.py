@@ -30,6 +30,7 @@ def seed(staff, units: list[dict]) -> list[tuple[str, str, str]]:
         "relation": "tenant", "unit": units[61]["code"], "accepted_rules_version": version,
         "display_name": "租客小何"})
     accounts.approve(staff, leaving.id)
-    boards.start_thread(leaving, "marketplace", "搬家转让：书架和台灯", "月底搬走，书架一个、台灯两盏，免费送给邻居，自提。")
+    boards.start_thread(leaving, "marketplace", "搬家转让：书架和台灯",
+                        "月底搬走，书架一个、台灯两盏，免费送给邻居，自提。")
     privacy.close_own(leaving, PASSWORD)
     return [("owner, ownership unverified 产权未核实业主", unverified.phone, PASSWORD)]

@@ -121,12 +121,15 @@ def start_web_session(user: User) -> str:
     return key
 
 
-def end_web_session(session_id: str | None, reason: str = "logout") -> None:
+def end_web_session(session_id: str | None, reason: str = "logout") -> bool:
+    """End the session a cookie names; answer False if it names none."""
     key = _session_key(session_id)
-    if key:
-        db.session.execute(update(WebSession).where(WebSession.key == key, WebSession.ended_at.is_(None))
-                           .values(ended_at=utcnow(), ended_reason=reason))
-        db.session.commit()
+    if not key:
+        return False
+    db.session.execute(update(WebSession).where(WebSession.key == key, WebSession.ended_at.is_(None))
+                       .values(ended_at=utcnow(), ended_reason=reason))
+    db.session.commit()
+    return True
 
 
 def _session_key(session_id: str | None) -> str | None:

@@ -53,8 +53,7 @@ def login():
         except AppError as error:
             if error.code in ("suspended", "blacklisted"):
                 return render_template("accounts/barred.html", error=error, phone=user.phone), 403
-        sessions.start_web_session(user)
-        login_user(user)
+        _sign_in(user)
         if user.status != "approved":
             return redirect(url_for("accounts.status"))
         return redirect(safe_next(request.args.get("next")) or url_for("accounts.home"))
@@ -65,9 +64,17 @@ def login():
 def logout():
     form = ActionForm()
     if form.validate_on_submit():
-        sessions.end_web_session(session.get("_user_id"))
+        if not sessions.end_web_session(session.get("_user_id")) and actor() is not None:
+            services.end_sessions(actor(), "logout")  # a cookie that names no session: end them all
+            db.session.commit()
         logout_user()
     return redirect(url_for("accounts.login"))
+
+
+def _sign_in(user) -> None:
+    """A server-side session first, so that the cookie names it and logging out can end it."""
+    sessions.start_web_session(user)
+    login_user(user)
 
 
 @bp.post("/account/sessions/end")
@@ -154,7 +161,7 @@ def register():
         except AppError as error:
             attach_error(form, error)
         else:
-            login_user(user)
+            _sign_in(user)
             return redirect(url_for("accounts.status"))
     return render_template("accounts/register.html", form=form, rules=current)
 

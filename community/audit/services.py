@@ -2,8 +2,8 @@
 
 import hashlib
 import json
-from datetime import timedelta
 from collections.abc import Iterator
+from datetime import timedelta
 
 from sqlalchemy import select, text
 

@@ -1,6 +1,5 @@
 """Accounts: registration, approval, login and tokens, staff and committee appointments."""
 
-import os
 import re
 import secrets
 from pathlib import Path
@@ -14,6 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..audit import services as audit
 from ..core import identity, policy
 from ..core.errors import Conflict, Denied, Invalid, NotFound, RulesNotAccepted, is_id
+from ..core.keys import write_once
 from ..core.policy import SYSTEM_CHANNELS
 from ..core.timeutil import iso, utcnow
 from ..estate.models import Building, Owner, Unit
@@ -96,10 +96,7 @@ def id_key() -> str:
     if not path.exists():
         legacy = db.session.scalar(select(func.count(User.id)).where(User.id_hash.is_not(None))) or \
             db.session.scalar(select(func.count(Owner.id)).where(Owner.id_hash.is_not(None)))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as out:
-            out.write(config["SECRET_KEY"] if legacy else secrets.token_hex(32))
+        write_once(path, config["SECRET_KEY"] if legacy else secrets.token_hex(32))
     config["ID_HASH_KEY"] = path.read_text().strip()
     return config["ID_HASH_KEY"]
 

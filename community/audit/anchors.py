@@ -10,6 +10,7 @@ import fcntl
 import hashlib
 import hmac
 import json
+import logging
 import os
 import secrets
 from pathlib import Path
@@ -18,6 +19,8 @@ from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from ..core.keys import write_once
+
 PENDING = "audit_anchor_pending"
 
 
@@ -25,11 +28,7 @@ def _key() -> str:
     key = current_app.config.get("AUDIT_KEY")
     if not key:
         path = Path(current_app.instance_path) / "audit_key"
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as out:
-                out.write(secrets.token_hex(32))
+        write_once(path, secrets.token_hex(32))
         key = path.read_text().strip()
         current_app.config["AUDIT_KEY"] = key
     return key
@@ -58,7 +57,11 @@ def _anchor_committed(session) -> None:
                               separators=(",", ":"))
             by_path.setdefault(path, []).append(line + "\n")
         for path, lines in by_path.items():
-            append(Path(path), lines)
+            try:
+                append(Path(path), lines)
+            except OSError:
+                # The write it records is committed; verify will name the unanchored entry.
+                logging.getLogger(__name__).exception("audit anchor log %s could not be written", path)
 
 
 @event.listens_for(Session, "after_rollback")

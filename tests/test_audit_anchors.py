@@ -178,3 +178,28 @@ def test_an_entry_appended_behind_the_anchors_back_is_named(api, everyone, admin
             p=last.hash, h=forged)
     with frozen(utcnow() + timedelta(minutes=5)):
         assert _verify(api, everyone["admin"])["first_bad_seq"] == last.seq + 1
+
+
+def test_an_anchor_log_that_cannot_be_written_does_not_fail_the_write(api, admin, monkeypatch):
+    from datetime import timedelta
+
+    from community.core.timeutil import frozen, utcnow
+
+    def full_disk(path, lines):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(anchors, "append", full_disk)
+    r = api.post("/staff", user=admin, json={"real_name": "吴前台", "phone": "13800000009",
+                                             "password": "correct-horse-42", "role": "staff"})
+    assert r.status_code == 201
+    with frozen(utcnow() + timedelta(minutes=5)):
+        body = api.get("/audit/verify", user=admin).get_json()
+    assert body["ok"] is False and body["first_bad_seq"] == _last_seq()
+
+
+def test_an_unreadable_anchor_log_fails_verification(make_app, tmp_path, api, everyone):
+    app = make_app(AUDIT_ANCHOR_PATH=str(tmp_path))  # a directory where the log should be
+    from tests.conftest import Api
+    other = Api(app.test_client())
+    with app.app_context():
+        token = other.token_for(everyone["admin"])
+    assert other.get("/audit/verify", token=token).get_json()["first_bad_seq"] == 1

@@ -99,8 +99,12 @@ def load() -> tuple[dict[int, str], int | None]:
     if not path.exists():
         return anchors, None
     key = _key()
-    with open(path, encoding="utf-8") as lines:
-        for line in lines:
+    try:
+        handle = open(path, encoding="utf-8", errors="replace")
+    except OSError:
+        return {}, 1  # a log that cannot be read proves nothing
+    with handle:
+        for line in handle:
             try:
                 item = json.loads(line)
                 seq, hash_, at, sig = int(item["seq"]), str(item["hash"]), str(item["at"]), str(item["sig"])

@@ -115,3 +115,21 @@ def test_staff_page_asks_for_a_reason(client, api, staff, roster):
     user = db.session.get(accounts.User, user_id)
     db.session.refresh(user)
     assert user.status == "approved" and user.role == "resident"
+
+
+def test_vote_page_tells_an_unverified_owner_why(client, api, roster, staff, committee_member):
+    from datetime import timedelta
+
+    from community.core.timeutil import iso, utcnow
+    data, user_id = _unmatched(api)
+    api.post(f"/registrations/{user_id}/approve", user=staff, json={"reason": "待核实", "as": "unverified"})
+    vote = api.post("/votes", user=committee_member, json={
+        "title": "更换电梯", "body": "表决", "matter": 5, "secret": False,
+        "closes_at": iso(utcnow() + timedelta(days=3))}).get_json()
+    assert api.post(f"/votes/{vote['id']}/open", user=committee_member).status_code == 200
+    client.post("/login", data={"phone": data["phone"], "password": PASSWORD})
+    page = client.get(f"/votes/{vote['id']}").get_data(as_text=True)
+    assert 'id="unverified-note"' in page
+    voter = db.session.get(accounts.User, user_id)
+    db.session.refresh(voter)
+    assert api.post(f"/votes/{vote['id']}/ballots", user=voter, json={"choice": "yes"}).status_code == 403

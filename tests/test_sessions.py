@@ -158,3 +158,16 @@ def test_logout_with_a_cookie_naming_no_session_ends_them_all(app, owner):
     assert thief.get("/").status_code == 200
     browser.post("/logout")
     assert thief.get("/").status_code == 302
+
+
+def test_a_copied_cookie_cannot_open_a_socket_after_logout(app, owner):
+    from tests.test_chat import Socket
+    browser, thief = app.test_client(), app.test_client()
+    _login(browser, owner.phone)
+    thief.set_cookie("session", _cookie(browser))
+    before = Socket(app, None, flask_client=thief)
+    assert before.connected
+    before.disconnect()
+    browser.post("/logout")
+    after = Socket(app, None, flask_client=thief)
+    assert not after.connected

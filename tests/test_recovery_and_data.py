@@ -83,7 +83,7 @@ def test_wrong_codes_are_throttled(make_app, owner):
 def test_forgot_password_page_and_staff_desk_page(app, api, staff, owner):
     desk = app.test_client()
     desk.post("/login", data={"phone": staff.phone, "password": PASSWORD})
-    page = desk.post("/staff/reset-codes", data={"phone": owner.phone, "checked": "y"})
+    page = desk.post("/staff/reset-codes", data={"code-phone": owner.phone, "code-checked": "y"})
     text_ = page.get_data(as_text=True)
     assert page.status_code == 200 and 'id="issued-code"' in text_ and page.headers["Cache-Control"] == "no-store"
     code = text_.split('class="code-big"><code>')[1][:8]
@@ -194,3 +194,16 @@ def test_demo_shows_an_unverified_owner_and_a_closed_account(app):
     closed = db.session.scalar(select(User).where(User.phone == "13900000032"))
     thread = db.session.scalar(select(Thread).where(Thread.author_id == closed.id))
     assert closed.closed_at is not None and thread is not None
+
+
+def test_staff_close_an_account_on_the_desk_page(app, everyone):
+    desk = app.test_client()
+    desk.post("/login", data={"phone": everyone["staff"].phone, "password": PASSWORD})
+    owner, vendor = everyone["owner"], everyone["vendor"]
+    page = desk.post("/staff/reset-codes", data={"close-phone": owner.phone, "close-reason": "已售",
+                                                 "close-confirm": "y"}).get_data(as_text=True)
+    assert "record the sale on the roster first" in page or "请先在花名册中登记过户" in page
+    r = desk.post("/staff/reset-codes", data={"close-phone": vendor.phone, "close-reason": "合作结束",
+                                              "close-confirm": "y"})
+    assert r.status_code == 302
+    assert db.session.scalar(select(User.closed_at).where(User.id == vendor.id)) is not None

@@ -92,3 +92,10 @@ class CloseForm(FlaskForm):
     password = PasswordField(_l("Current password"), validators=[DataRequired()],
                              render_kw={"autocomplete": "current-password"})
     confirm = BooleanField(_l("I understand that closing cannot be undone"), validators=[DataRequired()])
+
+
+class StaffCloseForm(FlaskForm):
+    phone = StringField(_l("Mobile number of the account"), validators=[DataRequired()],
+                        render_kw={"inputmode": "tel"})
+    reason = TextAreaField(_l("Reason (e.g. the unit was sold)"), validators=[DataRequired(), Length(max=500)])
+    confirm = BooleanField(_l("I understand that closing cannot be undone"), validators=[DataRequired()])

@@ -22,6 +22,7 @@ from .forms import (
     RejectForm,
     ResetCodeForm,
     ResetPasswordForm,
+    StaffCloseForm,
     StaffForm,
 )
 from .limits import login_throttle
@@ -131,8 +132,19 @@ def my_data():
 @login_required
 def reset_codes():
     policy.require(actor(), "account.reset_code")
-    form, issued = ResetCodeForm(), None
-    if form.validate_on_submit():
+    form, issued, close_form = ResetCodeForm(prefix="code"), None, StaffCloseForm(prefix="close")
+    if "close-phone" in request.form and close_form.validate_on_submit():
+        user = db.session.scalar(select(User).where(User.phone == normalize_phone(close_form.phone.data)))
+        try:
+            if user is None:
+                raise NotFound(_("No such user."), field="phone")
+            privacy.close_by_staff(actor(), user.id, close_form.reason.data)
+        except AppError as error:
+            attach_error(close_form, error)
+        else:
+            flash(_("Account closed."))
+            return redirect(url_for("accounts.reset_codes"))
+    elif "code-phone" in request.form and form.validate_on_submit():
         user = db.session.scalar(select(User).where(User.phone == normalize_phone(form.phone.data)))
         try:
             if user is None:
@@ -142,7 +154,7 @@ def reset_codes():
             attach_error(form, error)
         else:
             issued = {"code": code, "expires_at": iso(expires), "user": services.serialize_user(user, actor())}
-    response = render_template("accounts/reset_codes.html", form=form, issued=issued)
+    response = render_template("accounts/reset_codes.html", form=form, issued=issued, close_form=close_form)
     return response, 200, {"Cache-Control": "no-store"}
 
 

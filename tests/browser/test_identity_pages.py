@@ -21,9 +21,9 @@ def test_front_desk_code_then_forgot_password(phones, staff, owner):
     desk = phones.open(**NARROW)
     login(desk, staff.phone)
     desk.goto("/staff/reset-codes")
-    desk.locator("#phone").fill(owner.phone)
-    desk.locator("#checked").check()
-    desk.locator("form button[type=submit]").click()
+    desk.locator("#code-phone").fill(owner.phone)
+    desk.locator("#code-checked").check()
+    desk.locator("#reset-codes form button[type=submit]").click()
     code = desk.locator("#issued-code .code-big code").inner_text()
     assert len(code) == 8
     assert_fits(desk, 360)

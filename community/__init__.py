@@ -46,6 +46,10 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     app.json = JSONProvider(app)
+    if app.config.get("PROXY_HOPS"):  # the client address as the trusted reverse proxies saw it
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.url_map.converters["int"] = IdConverter
 
     # Socket handlers must be declared before the first init_app so that every app gets them.

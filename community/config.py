@@ -17,6 +17,12 @@ def _instance_secret(instance_path: Path) -> str:
     return key
 
 
+def _instance_key(instance_path: Path, name: str) -> str | None:
+    """A key kept in its own file under ``instance/``, if one was written there already."""
+    path = instance_path / name
+    return path.read_text().strip() if path.exists() else None
+
+
 def _bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
     if raw is None:
@@ -38,7 +44,20 @@ def from_environment(instance_path: Path) -> dict:
         "SESSION_COOKIE_SECURE": _bool("COMMUNITY_SECURE_COOKIES", production),
         "MAX_CONTENT_LENGTH": int(env.get("COMMUNITY_MAX_CONTENT_LENGTH", 8 * 1024 * 1024)),
         "LOGIN_LIMIT_PER_PHONE": env.get("COMMUNITY_LOGIN_LIMIT_PER_PHONE", "5 per 5 minutes"),
-        "LOGIN_LIMIT_PER_ADDRESS": env.get("COMMUNITY_LOGIN_LIMIT_PER_ADDRESS", "20 per 5 minutes"),
+        "LOGIN_LIMIT_PER_ADDRESS": env.get("COMMUNITY_LOGIN_LIMIT_PER_ADDRESS", "200 per 5 minutes"),
+        # Identity: sessions, throttling, the audit anchors, uploads, retention.
+        "PROXY_HOPS": int(env.get("COMMUNITY_PROXY_HOPS", 0)),
+        "SESSION_IDLE_DAYS": int(env.get("COMMUNITY_SESSION_IDLE_DAYS", 30)),
+        "SESSION_MAX_DAYS": int(env.get("COMMUNITY_SESSION_MAX_DAYS", 180)),
+        "AUDIT_ANCHOR_PATH": env.get("COMMUNITY_AUDIT_ANCHOR_PATH") or str(instance_path / "audit_anchors.log"),
+        "AUDIT_KEY": env.get("COMMUNITY_AUDIT_KEY") or _instance_key(instance_path, "audit_key"),
+        "ID_HASH_KEY": env.get("COMMUNITY_ID_HASH_KEY") or _instance_key(instance_path, "id_hash_key"),
+        "CLOSED_RETENTION_DAYS": int(env.get("COMMUNITY_CLOSED_RETENTION_DAYS", 180)),
+        "UPLOADS_PER_HOUR": int(env.get("COMMUNITY_UPLOADS_PER_HOUR", 30)),
+        # JPEGs are decoded at reduced scale, so they may have more pixels than PNG and WebP, which are not.
+        "UPLOAD_MAX_PIXELS": int(env.get("COMMUNITY_UPLOAD_MAX_PIXELS", 50_000_000)),
+        "UPLOAD_MAX_PIXELS_LOSSLESS": int(env.get("COMMUNITY_UPLOAD_MAX_PIXELS_LOSSLESS", 12_000_000)),
+        "UPLOAD_CONCURRENT_DECODES": int(env.get("COMMUNITY_UPLOAD_CONCURRENT_DECODES", 2)),
     }
 
 

@@ -103,6 +103,8 @@ def seed() -> list[tuple[str, str, str]]:
     fire_demo.seed(now, staff, approved)
     from .fees import demo as fees_demo
     fees_demo.seed(now, staff, approved)
+    from .accounts import demo as identity
+    logins += identity.seed(staff, units)
     apply(20, units[20], "owner", "pending owner (on roster) 待审核业主")
     apply(21, units[70], "owner", "pending owner (not on roster) 待审核（不符）", real_name="错名字")
     apply(22, units[30], "tenant", "pending tenant 待审核租户")

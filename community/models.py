@@ -1,6 +1,6 @@
 """Imports every domain's models so that Alembic and the mapper see them all."""
 
-from .accounts.models import ApiToken, Registration, User, UserUnit  # noqa: F401
+from .accounts.models import ApiToken, Registration, ResetCode, User, UserUnit, WebSession  # noqa: F401
 from .audit.models import AuditEntry  # noqa: F401
 from .boards.models import Attachment, Board, Post, PostRevision, Thread, ThreadRead  # noqa: F401
 from .chat.models import ChatConnection, DeskConversation, Message, RoomRead  # noqa: F401

@@ -5,6 +5,7 @@ import contextvars
 import os
 import re
 import shutil
+import tempfile
 
 import pytest
 from flask.testing import FlaskClient
@@ -13,7 +14,7 @@ from sqlalchemy import create_engine, inspect, text
 from community import create_app
 from community.extensions import db
 
-pytest_plugins = ["tests.fixtures.people", "tests.fixtures.fees"]
+pytest_plugins = ["tests.fixtures.people", "tests.fixtures.fees", "tests.fixtures.votes"]
 
 PG_URL = os.environ.get("COMMUNITY_TEST_DATABASE_URL")
 
@@ -80,18 +81,24 @@ TEST_CONFIG = {
     "WTF_CSRF_ENABLED": False,
     "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     "SECRET_KEY": "test-secret-key-for-id-hashing",
+    "ID_HASH_KEY": "test-secret-key-for-id-hashing",
+    "AUDIT_KEY": "test-audit-anchor-key",
+    # Never the instance folder; ``make_app`` gives each test its own file.
+    "AUDIT_ANCHOR_PATH": os.path.join(tempfile.mkdtemp(prefix="linli-anchors-"), "audit_anchors.log"),
     "SERVER_NAME": None,
 }
 
 
 @pytest.fixture
-def make_app(database, request):
+def make_app(database, request, tmp_path):
     created = []
 
     def make(**overrides):
         url = database(re.sub(r"[^\w.-]", "_", request.node.name)[:60]) \
             if not created else created[0].config["SQLALCHEMY_DATABASE_URI"]
-        app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url, **overrides})
+        # Each test's audit anchors in its own file, beside its own fresh database.
+        app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url,
+                          "AUDIT_ANCHOR_PATH": str(tmp_path / "audit_anchors.log"), **overrides})
         app.test_client_class = IsolatedClient
         created.append(app)
         return app

@@ -58,17 +58,17 @@ def test_altered_actor_is_named(api, everyone):
     assert api.get("/audit/verify", user=everyone["admin"]).get_json()["first_bad_seq"] == 4
 
 
-def test_rehashed_entry_breaks_the_next_link(api, everyone):
+def test_rehashed_entry_is_named_by_its_anchor(api, everyone):
     row = db.session.get(AuditEntry, 2)
     body = audit.canonical(row.seq, row.at, row.actor_id, "forged.action", row.target, {})
     forged = audit.entry_hash(row.prev_hash, body)
     _tamper("UPDATE audit_entries SET action='forged.action', detail='{}', hash=:h WHERE seq = 2", h=forged)
-    assert api.get("/audit/verify", user=everyone["admin"]).get_json()["first_bad_seq"] == 3
+    assert api.get("/audit/verify", user=everyone["admin"]).get_json()["first_bad_seq"] == 2
 
 
 def test_deleted_entry_is_named(api, everyone):
     _tamper("DELETE FROM audit_entries WHERE seq = 2")
-    assert api.get("/audit/verify", user=everyone["admin"]).get_json()["first_bad_seq"] == 3
+    assert api.get("/audit/verify", user=everyone["admin"]).get_json()["first_bad_seq"] == 2
 
 
 def test_cli_verify(app, everyone):

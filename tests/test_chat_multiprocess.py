@@ -119,6 +119,8 @@ class Server:
 
 def server_env(people, channel: str) -> dict:
     return {**os.environ, "COMMUNITY_DATABASE_URL": people["url"], "COMMUNITY_SECRET_KEY": TEST_CONFIG["SECRET_KEY"],
+            "COMMUNITY_ID_HASH_KEY": TEST_CONFIG["ID_HASH_KEY"], "COMMUNITY_AUDIT_KEY": TEST_CONFIG["AUDIT_KEY"],
+            "COMMUNITY_AUDIT_ANCHOR_PATH": TEST_CONFIG["AUDIT_ANCHOR_PATH"],
             "COMMUNITY_SOCKETIO_MESSAGE_QUEUE": REDIS_URL, "COMMUNITY_SOCKETIO_CHANNEL": channel}
 
 

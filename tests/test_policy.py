@@ -73,6 +73,12 @@ MATRIX = {
     "fees.manage":         {"staff", "admin"},
     "fees.register":       {"staff", "admin"},
     "fees.figures":        {"committee", "staff", "admin"},
+    # identity
+    "account.sessions":    set(ROLES),
+    "account.export":      set(ROLES),
+    "account.close":       set(ROLES),
+    "account.close_other": {"staff", "admin"},
+    "account.reset_code":  {"staff", "admin"},
 }
 TARGETED = {"content.view", "board.post", "thread.reply", "post.edit", "chat.read", "chat.send", "notice.view",
             "ticket.view", "ticket.confirm", "survey.manage", "survey.results", "fire.hazard_view",

@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from alembic.config import Config
@@ -33,8 +34,13 @@ def test_models_match_migrations(app):
     assert diff == []
 
 
+ANCHORS = os.path.join(tempfile.mkdtemp(prefix="linli-schema-"), "audit_anchors.log")
+
+
 def _flask(*args, url: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, COMMUNITY_DATABASE_URL=url, COMMUNITY_SECRET_KEY="x" * 32)
+    # Every key and the anchor log given, so that nothing is written into instance/.
+    env = dict(os.environ, COMMUNITY_DATABASE_URL=url, COMMUNITY_SECRET_KEY="x" * 32,
+               COMMUNITY_ID_HASH_KEY="y" * 32, COMMUNITY_AUDIT_KEY="z" * 32, COMMUNITY_AUDIT_ANCHOR_PATH=ANCHORS)
     return subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
 

@@ -204,10 +204,11 @@ def test_non_owners_may_not_vote(api, everyone, committee_member, role):
     assert detail(api, committee_member, vote_id)["persons_participating"] == 0
 
 
-def test_an_owner_off_the_roster_may_not_vote(api, committee_member, make_user):
+def test_an_owner_off_the_roster_may_not_vote(api, committee_member, make_user, staff):
     vote_id = opened(api, committee_member)
-    stranger = make_user(real_name="孙丽", id_number=id_number(7), unit="2-1-101", relation="owner",
-                         display_name="孙丽")  # claims 张敏's unit, approved, but not on its roster
+    stranger = make_user(approve=False, real_name="孙丽", id_number=id_number(7), unit="2-1-101", relation="owner",
+                         display_name="孙丽")  # claims 张敏's unit, approved as unverified: not on its roster
+    accounts.approve(staff, stranger.id, reason="产权证明待核实", as_="unverified")
     r = ballot(api, stranger, vote_id)
     assert r.status_code == 403 and error_of(r)["code"] == "forbidden"
     assert detail(api, stranger, vote_id)["my_voters"] == []

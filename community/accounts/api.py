@@ -1,9 +1,10 @@
-from flask import g, jsonify
+from flask import g, jsonify, request
 from flask_babel import gettext as _
 
-from ..core.errors import AppError, Unauthenticated
+from ..core.errors import AppError, InvalidCredentials, Unauthenticated
 from ..core.http import actor, api_blueprint, bearer_token, json_body, page, page_args, requires
-from . import services
+from ..core.timeutil import iso
+from . import privacy, services, sessions
 from .limits import login_throttle
 
 bp = api_blueprint("accounts_api")
@@ -48,7 +49,7 @@ def me():
 @bp.post("/me/password")
 def change_password():
     data = json_body()
-    services.change_password(actor(), data.get("old_password"), data.get("new_password"))
+    sessions.change_password(actor(), data.get("old_password"), data.get("new_password"))
     return "", 204
 
 
@@ -60,8 +61,6 @@ def user(user_id: int):
 
 @bp.get("/registrations")
 def registrations():
-    from flask import request
-
     after, limit = page_args()
     regs = services.list_registrations(actor(), request.args.get("status", "pending"), after=after, limit=limit)
     items = [services.serialize_registration(r, actor()) for r in regs]
@@ -69,8 +68,12 @@ def registrations():
 
 
 @bp.post("/registrations/<int:registration_id>/approve")
+@requires("registration.decide")
 def approve(registration_id: int):
-    reg = services.approve(actor(), registration_id)
+    data = request.get_json(silent=True) if request.content_length else {}
+    if not isinstance(data, dict):
+        data = json_body()
+    reg = services.approve(actor(), registration_id, data.get("reason"), data.get("as"))
     return jsonify(services.serialize_registration(reg, actor()))
 
 
@@ -112,3 +115,59 @@ def appoint():
 def remove(user_id: int):
     services.set_committee(actor(), user_id, False)
     return "", 204
+
+
+@bp.delete("/me/sessions")
+def log_out_everywhere():
+    """Every web session and token of the caller ends, this one included."""
+    services.log_out_everywhere(actor())
+    return "", 204
+
+
+@bp.get("/me/sessions")
+def my_sessions():
+    if actor() is None:
+        raise Unauthenticated(_("Please log in first."))
+    return jsonify(sessions.active_sessions(actor()))
+
+
+@bp.get("/me/export")
+def export():
+    response = jsonify(privacy.export(actor()))
+    response.headers["Content-Disposition"] = f'attachment; filename="linli-my-data-{actor().id}.json"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/me/close")
+def close_account():
+    privacy.close_own(actor(), json_body().get("password"))
+    return "", 204
+
+
+@bp.post("/users/<int:user_id>/close")
+@requires("account.close_other")
+def close_user(user_id: int):
+    user = privacy.close_by_staff(actor(), user_id, json_body().get("reason"))
+    return jsonify({"id": user.id, "closed_at": iso(user.closed_at)})
+
+
+@bp.post("/users/<int:user_id>/reset-code")
+@requires("account.reset_code")
+def reset_code(user_id: int):
+    code, expires = sessions.issue_reset_code(actor(), user_id)
+    response = jsonify({"code": code, "expires_at": iso(expires)})
+    response.headers["Cache-Control"] = "no-store"
+    return response, 201
+
+
+@bp.post("/auth/reset-password")
+@login_throttle
+def reset_password():
+    data = json_body()
+    try:
+        sessions.reset_password(data.get("phone"), data.get("code"), data.get("password"))
+    except InvalidCredentials:
+        g.login_failed = True
+        raise
+    return jsonify({"ok": True})

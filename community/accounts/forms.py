@@ -64,3 +64,38 @@ class PasswordForm(FlaskForm):
                                  render_kw={"autocomplete": "current-password"})
     new_password = PasswordField(_l("New password"), validators=[DataRequired()],
                                  render_kw={"autocomplete": "new-password"})
+
+
+class ApproveForm(FlaskForm):
+    """Approving an owner claim the roster does not confirm takes a reason and "ownership unverified"."""
+    reason = TextAreaField(_l("Reason for approving without a roster match"), validators=[Optional(), Length(max=500)])
+    unverified = BooleanField(_l("Approve as ownership unverified (resident rights, no vote)"))
+
+
+class ResetPasswordForm(FlaskForm):
+    phone = StringField(_l("Mobile number"), validators=[DataRequired()],
+                        render_kw={"inputmode": "tel", "autocomplete": "username"})
+    code = StringField(_l("Reset code from the front desk"), validators=[DataRequired(), Length(max=16)],
+                       render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"})
+    password = PasswordField(_l("New password"), validators=[DataRequired()],
+                             render_kw={"autocomplete": "new-password"})
+
+
+class ResetCodeForm(FlaskForm):
+    phone = StringField(_l("Mobile number of the account"), validators=[DataRequired()],
+                        render_kw={"inputmode": "tel"})
+    checked = BooleanField(_l("I have checked this person's ID card against the account"),
+                           validators=[DataRequired()])
+
+
+class CloseForm(FlaskForm):
+    password = PasswordField(_l("Current password"), validators=[DataRequired()],
+                             render_kw={"autocomplete": "current-password"})
+    confirm = BooleanField(_l("I understand that closing cannot be undone"), validators=[DataRequired()])
+
+
+class StaffCloseForm(FlaskForm):
+    phone = StringField(_l("Mobile number of the account"), validators=[DataRequired()],
+                        render_kw={"inputmode": "tel"})
+    reason = TextAreaField(_l("Reason (e.g. the unit was sold)"), validators=[DataRequired(), Length(max=500)])
+    confirm = BooleanField(_l("I understand that closing cannot be undone"), validators=[DataRequired()])

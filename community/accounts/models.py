@@ -29,6 +29,9 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     muted_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Closing keeps the account for the retention period, then ``purged_at`` says its personal data is gone.
+    closed_at: Mapped[datetime | None]
+    purged_at: Mapped[datetime | None]
 
     registration: Mapped["Registration | None"] = relationship(
         back_populates="user", uselist=False, foreign_keys="Registration.id")
@@ -37,8 +40,10 @@ class User(UserMixin, db.Model):
         viewonly=True, order_by="UserUnit.id")
 
     def get_id(self) -> str:
-        # A password change bumps session_version, which logs out every web session.
-        return f"{self.id}:{self.session_version}"
+        # Logging in names the server-side session (``web_sessions``) in the cookie, so that logging out ends
+        # that session wherever the cookie was copied. ``session_version`` ends them all at once.
+        sid = getattr(self, "_session_key", None)
+        return f"{self.id}:{self.session_version}" + (f":{sid}" if sid else "")
 
     @property
     def is_active(self) -> bool:
@@ -79,6 +84,8 @@ class Registration(db.Model):
     decided_at: Mapped[datetime | None]
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reason: Mapped[str | None] = mapped_column(String(500))
+    # An owner claim the roster did not confirm, approved anyway: "unverified" (resident rights, no vote).
+    ownership: Mapped[str | None] = mapped_column(String(16))
 
     user: Mapped[User] = relationship(back_populates="registration", foreign_keys=[id])
     unit: Mapped[Unit | None] = relationship(lazy="joined")
@@ -108,3 +115,27 @@ class ApiToken(db.Model):
     revoked_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
+
+
+class WebSession(db.Model):
+    """A signed-in browser. The cookie carries ``key``; logging out or expiring ends the row, not the cookie."""
+    __tablename__ = "web_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
+    ended_reason: Mapped[str | None] = mapped_column(String(32))
+
+
+class ResetCode(db.Model):
+    """A one-time password reset code issued at the front desk; only its hash is kept."""
+    __tablename__ = "reset_codes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    issued_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]

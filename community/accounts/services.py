@@ -1,25 +1,37 @@
 """Accounts: registration, approval, login and tokens, staff and committee appointments."""
 
-import hashlib
 import re
 import secrets
+from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import aliased
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit import services as audit
 from ..core import events, identity, policy
-from ..core.errors import Conflict, Denied, Invalid, InvalidCredentials, NotFound, RulesNotAccepted, is_id
+from ..core.errors import Conflict, Denied, Invalid, NotFound, RulesNotAccepted, is_id
+from ..core.keys import write_once
 from ..core.policy import SYSTEM_CHANNELS
 from ..core.timeutil import iso, utcnow
 from ..estate.models import Building, Owner, Unit
 from ..estate.services import find_unit
 from ..extensions import db
 from ..rules import services as rules
-from .models import RELATIONS, ROLE_FOR_RELATION, ApiToken, Registration, User, UserUnit
+from .models import RELATIONS, ROLE_FOR_RELATION, ApiToken, Registration, User, UserUnit, WebSession
+from .sessions import (  # noqa: F401  (other domains reach sign-in through this module)
+    authenticate,
+    check_standing,
+    credential_alive,
+    issue_token,
+    load_session_user,
+    revoke_token,
+    session_credential,
+    token_credential,
+    user_for_token,
+)
 
 NAME_MAX = 32
 
@@ -74,6 +86,22 @@ def _rules_version(data: dict) -> int:
                                field="accepted_rules_version", status=400,
                                current_version=rules.current_version())
     return version
+
+
+def id_key() -> str:
+    """The key of the ID-number hash. Its own key (``COMMUNITY_ID_HASH_KEY`` or ``instance/id_hash_key``) so that
+    the session-signing key can change without losing every match with the roster and the blacklist. An
+    installation whose hashes were made with the signing key keeps that key, written into the file."""
+    config = current_app.config
+    if config.get("ID_HASH_KEY"):
+        return config["ID_HASH_KEY"]
+    path = Path(current_app.instance_path) / "id_hash_key"
+    if not path.exists():
+        legacy = db.session.scalar(select(func.count(User.id)).where(User.id_hash.is_not(None))) or \
+            db.session.scalar(select(func.count(Owner.id)).where(Owner.id_hash.is_not(None)))
+        write_once(path, config["SECRET_KEY"] if legacy else secrets.token_hex(32))
+    config["ID_HASH_KEY"] = path.read_text().strip()
+    return config["ID_HASH_KEY"]
 
 
 def hash_password(password: str) -> str:
@@ -143,28 +171,28 @@ def register(data: dict) -> User:
         raise Invalid(_("Only vendors name an organisation."), field="organization")
     version = _rules_version(data)
 
-    secret = current_app.config["SECRET_KEY"]
-    digest = identity.id_hash(secret, number)
+    digest = identity.id_hash(id_key(), number)
     if is_blacklisted_identity(digest):
         raise Denied(_("This identity is blacklisted and may not register."), code="blacklisted")
-    roster_match = relation == "owner" and unit is not None and db.session.scalar(
-        select(func.count(Owner.id)).where(Owner.unit_id == unit.id, Owner.ended_at.is_(None),
-                                           Owner.id_hash == digest, Owner.name == real_name)) > 0
+    roster_match = relation == "owner" and _roster_match(unit, digest, real_name)
 
     user = db.session.scalar(select(User).where(User.phone == phone))
     if user is not None and user.status == "blacklisted":
         raise Denied(_("This identity is blacklisted and may not register."), code="blacklisted")
+    # One identity, one account, on every path: a new phone, and a re-application (or correction) after a
+    # rejection, which must not borrow another person's ID number for an account already in use.
+    other = db.session.scalar(select(User.id).where(
+        User.id_hash == digest, User.id != (user.id if user is not None else 0)).limit(1))
+    if user is not None and (user.status != "rejected" or not check_password_hash(user.password_hash, password)):
+        raise Conflict(_("This phone number is already registered."), field="phone")
+    if other is not None:
+        raise Conflict(_("An account with this ID number already exists."), field="id_number")
     display_name = _display_name(data, user)
     if user is not None:
-        if user.status != "rejected" or not check_password_hash(user.password_hash, password):
-            raise Conflict(_("This phone number is already registered."), field="phone")
         reg = user.registration
         reg.attempts += 1
-        reg.decided_at = reg.decided_by_id = reg.reason = None
+        reg.decided_at = reg.decided_by_id = reg.reason = reg.ownership = None
     else:
-        other = db.session.scalar(select(User.id).where(User.id_hash == digest))
-        if other is not None:
-            raise Conflict(_("An account with this ID number already exists."), field="id_number")
         user = User(phone=phone, password_hash=hash_password(password))
         reg = Registration(user=user, attempts=1)
         db.session.add_all([user, reg])
@@ -176,6 +204,12 @@ def register(data: dict) -> User:
     reg.roster_match, reg.submitted_at = roster_match, utcnow()
     db.session.commit()
     return user
+
+
+def _roster_match(unit: Unit | None, digest: str, real_name: str) -> bool:
+    return unit is not None and db.session.scalar(
+        select(func.count(Owner.id)).where(Owner.unit_id == unit.id, Owner.ended_at.is_(None),
+                                           Owner.id_hash == digest, Owner.name == real_name)) > 0
 
 
 def standing(actor, *, writing: bool = False) -> None:
@@ -222,22 +256,42 @@ def _pending_registration(actor, registration_id: int) -> Registration:
     return reg
 
 
-def approve(actor, registration_id: int) -> Registration:
+def approve(actor, registration_id: int, reason=None, as_=None) -> Registration:
+    """Approve an application. An owner claim the roster does not confirm (checked again now, so that a roster
+    corrected in the meantime counts) needs a reason and ``as_="unverified"``: resident rights, no vote."""
     reg = _pending_registration(actor, registration_id)
     user, now = reg.user, utcnow()
+    if as_ not in (None, "unverified"):
+        raise Invalid(_("Approve as verified or as ownership unverified."), field="as")
+    if reason is not None and (not isinstance(reason, str) or len(reason) > 500):
+        raise Invalid(_("This field is too long."), field="reason")
+    reason = reason.strip() if isinstance(reason, str) and reason.strip() else None
+    claim = reg.relation == "owner"
+    reg.roster_match = claim and _roster_match(reg.unit, user.id_hash, user.real_name)
+    unverified = claim and not reg.roster_match
+    if unverified and (as_ != "unverified" or reason is None):
+        raise Invalid(_("The owner claim does not match the roster: correct the roster first, or give a reason "
+                        "and approve as ownership unverified."), field="reason")
     user.status = "approved"
-    reg.decided_at, reg.decided_by_id, reg.reason = now, actor.id, None
+    reg.decided_at, reg.decided_by_id, reg.reason = now, actor.id, reason
     units: list[Unit] = []
-    if reg.relation == "owner":
+    if reg.relation == "owner" and not unverified:
         units = list(db.session.scalars(
             select(Unit).join(Owner, Owner.unit_id == Unit.id)
             .where(Owner.id_hash == user.id_hash, Owner.ended_at.is_(None)).order_by(Unit.id)))
     if reg.unit is not None and reg.unit not in units:
         units.insert(0, reg.unit)
+    relation = "unverified" if unverified else reg.relation
+    if unverified:
+        user.role, reg.ownership = "resident", "unverified"
+    elif claim:
+        reg.ownership = "verified"
     for unit in units:
-        db.session.add(UserUnit(user_id=user.id, unit_id=unit.id, relation=reg.relation, started_at=now))
-    audit.record(actor, "registration.approved", f"user:{user.id}",
-                 {"relation": reg.relation, "roster_match": reg.roster_match, "units": [u.code for u in units]})
+        db.session.add(UserUnit(user_id=user.id, unit_id=unit.id, relation=relation, started_at=now))
+    detail = {"relation": reg.relation, "roster_match": reg.roster_match, "units": [u.code for u in units]}
+    if unverified:
+        detail |= {"as": "unverified", "reason": reason}
+    audit.record(actor, "registration.approved", f"user:{user.id}", detail)
     events.audience_changed(user.id)
     db.session.commit()
     return reg
@@ -290,112 +344,29 @@ def grant_owner_rights(added: dict[int, list[str]], now) -> None:
     events.audience_changed(*(link.user_id for link in links))
 
 
-# ---- login and tokens -------------------------------------------------------------------------
+# ---- where sessions end ---------------------------------------------------------------------------
 
-def authenticate(phone, password) -> User:
-    """Check credentials only; standing is checked by ``check_standing``."""
-    if not isinstance(phone, str) or not isinstance(password, str) or not phone or not password:
-        raise InvalidCredentials(_("Wrong phone number or password."))
-    user = db.session.scalar(select(User).where(User.phone == identity.normalize_phone(phone)))
-    if user is None or not check_password_hash(user.password_hash, password):
-        raise InvalidCredentials(_("Wrong phone number or password."))
-    return user
-
-
-def check_standing(user: User) -> None:
-    """Raise the 403 an account that may not use the platform should see."""
-    if user.status == "pending":
-        raise Denied(_("Your registration is waiting for the property company's approval."),
-                     code="pending_approval")
-    if user.status == "rejected":
-        reason = user.registration.reason if user.registration else ""
-        raise Denied(_("Your registration was rejected: %(reason)s", reason=reason), code="rejected",
-                     reason=reason)
-    from ..moderation import sanctions
-
-    if user.status == "blacklisted":
-        found = sanctions.in_force(user.id, "blacklist")
-        raise Denied(_("You have been removed from the community."), code="blacklisted",
-                     **(sanctions.facts(found) if found else {"until": None, "sanction_id": None, "reentry": None}))
-    if user.status != "approved":
-        raise Denied(_("Your account may not sign in."), code=user.status)
-    suspension = sanctions.in_force(user.id, "suspend")
-    if suspension is not None:
-        raise Denied(_("Your account is suspended until %(until)s.", until=iso(suspension.ends_at)),
-                     code="suspended", **sanctions.facts(suspension))
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def issue_token(user: User) -> str:
-    check_standing(user)
-    token = secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user_id=user.id, token_hash=_digest(token)))
-    db.session.commit()
-    return token
-
-
-def token_credential(token: str) -> str:
-    return f"token:{_digest(token)}"
-
-
-def session_credential(user: User) -> str:
-    return f"session:{user.session_version}"
-
-
-def credential_alive(user: User, credential: str) -> bool:
-    """Whether what a socket connected with still holds: an unrevoked token, or the session version."""
-    kind, _sep, value = credential.partition(":")
-    if kind == "token":
-        return db.session.scalar(select(ApiToken.id).where(ApiToken.token_hash == value, ApiToken.user_id == user.id,
-                                                           ApiToken.revoked_at.is_(None))) is not None
-    return kind == "session" and value == str(user.session_version)
-
-
-def user_for_token(token: str) -> User | None:
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token),
-                                                   ApiToken.revoked_at.is_(None)))
-    return row.user if row else None
-
-
-def revoke_token(token: str) -> None:
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
-    if row is not None and row.revoked_at is None:
-        row.revoked_at = utcnow()
-        events.audience_changed(row.user_id)
-        db.session.commit()
+def end_sessions(user: User, reason: str) -> None:
+    """End every web session and bearer token of ``user`` (logout everywhere, password change or reset,
+    suspension, blacklisting, closing). The one place this happens; the caller commits."""
+    now = utcnow()
+    db.session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                       .values(revoked_at=now))
+    db.session.execute(update(WebSession).where(WebSession.user_id == user.id, WebSession.ended_at.is_(None))
+                       .values(ended_at=now, ended_reason=reason[:32]))
+    user.session_version += 1
+    events.audience_changed(user.id)  # sockets opened with any of them close
 
 
 def revoke_all_tokens(user: User) -> None:
-    """Caller commits. Also ends every web session through ``session_version``."""
-    now = utcnow()
-    for row in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))):
-        row.revoked_at = now
-    user.session_version += 1
-    events.audience_changed(user.id)
+    """Caller commits. Kept for the moderation service: a sanction ends every session."""
+    end_sessions(user, "sanction")
 
 
-def change_password(actor: User, old, new) -> None:
-    policy.require(actor, "account.change_password")
-    if not isinstance(old, str) or not check_password_hash(actor.password_hash, old):
-        raise Invalid(_("The current password is wrong."), field="old_password")
-    _password(new, "new_password")
-    actor.password_hash = hash_password(new)
-    revoke_all_tokens(actor)
-    if policy.is_staff(actor):
-        audit.record(actor, "account.password_changed", f"user:{actor.id}", {})
+def log_out_everywhere(actor: User) -> None:
+    policy.require(actor, "account.sessions")
+    end_sessions(actor, "logout_everywhere")
     db.session.commit()
-
-
-def load_session_user(session_id: str) -> User | None:
-    try:
-        user_id, version = (int(part) for part in session_id.split(":"))
-    except ValueError:
-        return None
-    user = db.session.get(User, user_id)
-    return user if user is not None and user.session_version == version else None
 
 
 # ---- staff and committee ----------------------------------------------------------------------
@@ -463,7 +434,14 @@ def staff_members(actor) -> list[User]:
 
 # ---- what each viewer may see -----------------------------------------------------------------
 
+def closed_name() -> str:
+    return _("Closed account")
+
+
 def serialize_public(user: User) -> dict:
+    if user.closed_at is not None:
+        return {"id": user.id, "display_name": closed_name(), "building": None, "role": user.role,
+                "committee": False}
     return {"id": user.id, "display_name": user.display_name, "building": user.building_code,
             "role": user.role, "committee": user.committee}
 
@@ -476,7 +454,7 @@ def public_cards(ids) -> dict[int, dict]:
         return {}
     registered = aliased(Unit)
     people = db.session.execute(
-        select(User.id, User.display_name, User.role, User.committee, Building.code)
+        select(User.id, User.display_name, User.role, User.committee, User.closed_at, Building.code)
         .outerjoin(Registration, Registration.id == User.id)
         .outerjoin(registered, registered.id == Registration.unit_id)
         .outerjoin(Building, Building.id == registered.building_id)
@@ -487,8 +465,11 @@ def public_cards(ids) -> dict[int, dict]:
         select(UserUnit.user_id, Building.code).join(Unit, Unit.id == UserUnit.unit_id)
         .join(Building, Building.id == Unit.building_id)
         .where(UserUnit.user_id.in_(ids), UserUnit.ended_at.is_(None)).order_by(UserUnit.id.desc())).all())
+    closed = closed_name()
     return {row.id: {"id": row.id, "display_name": row.display_name, "building": held.get(row.id, row.code),
-                     "role": row.role, "committee": row.committee} for row in people}
+                     "role": row.role, "committee": row.committee} if row.closed_at is None else
+            {"id": row.id, "display_name": closed, "building": None, "role": row.role, "committee": False}
+            for row in people}
 
 
 def serialize_user(user: User, viewer) -> dict:
@@ -511,6 +492,7 @@ def serialize_me(user: User) -> dict:
         "building": user.building_code, "committee": user.committee, "status": user.status,
         "muted_until": iso(user.muted_until) if user.muted_until and user.muted_until > utcnow() else None,
         "accepted_rules_version": user.accepted_rules_version,
+        "ownership": user.registration.ownership if user.registration else None,
     }
 
 
@@ -522,6 +504,7 @@ def serialize_registration(reg: Registration, viewer) -> dict:
         "phone": user.phone if full else identity.mask_phone(user.phone),
         "id_last4": user.id_last4 if full else None,
         "relation": reg.relation, "unit": reg.unit.code if reg.unit else None, "organization": reg.organization,
-        "roster_match": reg.roster_match, "status": user.status, "reason": reg.reason, "attempts": reg.attempts,
+        "roster_match": reg.roster_match, "ownership": reg.ownership,
+        "status": user.status, "reason": reg.reason, "attempts": reg.attempts,
         "submitted_at": iso(reg.submitted_at), "decided_at": iso(reg.decided_at),
     }

@@ -1,14 +1,32 @@
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
+from sqlalchemy import select
 
 from ..core import policy
-from ..core.errors import AppError, InvalidCredentials
+from ..core.errors import AppError, InvalidCredentials, NotFound
+from ..core.identity import normalize_phone
+from ..core.timeutil import iso
 from ..core.web import actor, attach_error, login_required, safe_next
+from ..extensions import db
 from ..rules import services as rules
-from . import services
-from .forms import ActionForm, CommitteeForm, LoginForm, PasswordForm, RegisterForm, RejectForm, StaffForm
+from . import privacy, services, sessions
+from .forms import (
+    ActionForm,
+    ApproveForm,
+    CloseForm,
+    CommitteeForm,
+    LoginForm,
+    PasswordForm,
+    RegisterForm,
+    RejectForm,
+    ResetCodeForm,
+    ResetPasswordForm,
+    StaffCloseForm,
+    StaffForm,
+)
 from .limits import login_throttle
+from .models import User
 
 bp = Blueprint("accounts", __name__)
 
@@ -16,7 +34,8 @@ bp = Blueprint("accounts", __name__)
 @bp.get("/")
 @login_required
 def home():
-    return render_template("accounts/home.html", user=actor(), profile=services.serialize_me(actor()))
+    return render_template("accounts/home.html", user=actor(), profile=services.serialize_me(actor()),
+                           active=sessions.active_sessions(actor()), action_form=ActionForm())
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -35,7 +54,7 @@ def login():
         except AppError as error:
             if error.code in ("suspended", "blacklisted"):
                 return render_template("accounts/barred.html", error=error, phone=user.phone), 403
-        login_user(user)
+        _sign_in(user)
         if user.status != "approved":
             return redirect(url_for("accounts.status"))
         return redirect(safe_next(request.args.get("next")) or url_for("accounts.home"))
@@ -46,8 +65,98 @@ def login():
 def logout():
     form = ActionForm()
     if form.validate_on_submit():
+        if not sessions.end_web_session(session.get("_user_id")) and actor() is not None:
+            services.end_sessions(actor(), "logout")  # a cookie that names no session: end them all
+            db.session.commit()
         logout_user()
     return redirect(url_for("accounts.login"))
+
+
+def _sign_in(user) -> None:
+    """A server-side session first, so that the cookie names it and logging out can end it."""
+    sessions.start_web_session(user)
+    login_user(user)
+
+
+@bp.post("/account/sessions/end")
+@login_required
+def log_out_everywhere():
+    if ActionForm().validate_on_submit():
+        services.log_out_everywhere(actor())
+        logout_user()
+        flash(_("You have been logged out on every device and app."))
+        return redirect(url_for("accounts.login"))
+    return redirect(url_for("accounts.home"))
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@login_throttle
+def forgot_password():
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            sessions.reset_password(form.phone.data, form.code.data, form.password.data)
+        except InvalidCredentials as error:
+            g.login_failed = True
+            attach_error(form, error)
+            return render_template("accounts/forgot.html", form=form), 401
+        except AppError as error:
+            attach_error(form, error)
+        else:
+            logout_user()
+            flash(_("Your new password is set. Please log in."))
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot.html", form=form)
+
+
+@bp.route("/account/data", methods=["GET", "POST"])
+@login_required
+def my_data():
+    form = CloseForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            privacy.close_own(actor(), form.password.data)
+        except AppError as error:
+            attach_error(form, error)
+        else:
+            logout_user()
+            flash(_("Your account is closed."))
+            return redirect(url_for("accounts.login"))
+    data = privacy.export(actor())
+    return render_template("accounts/data.html", data=data, form=form, user=actor(),
+                           can_close=policy.can(actor(), "account.close")
+                           and not policy.can(actor(), "account.close_other"),
+                           retention=data["retention_days_after_closing"])
+
+
+@bp.route("/staff/reset-codes", methods=["GET", "POST"])
+@login_required
+def reset_codes():
+    policy.require(actor(), "account.reset_code")
+    form, issued, close_form = ResetCodeForm(prefix="code"), None, StaffCloseForm(prefix="close")
+    if "close-phone" in request.form and close_form.validate_on_submit():
+        user = db.session.scalar(select(User).where(User.phone == normalize_phone(close_form.phone.data)))
+        try:
+            if user is None:
+                raise NotFound(_("No such user."), field="phone")
+            privacy.close_by_staff(actor(), user.id, close_form.reason.data)
+        except AppError as error:
+            attach_error(close_form, error)
+        else:
+            flash(_("Account closed."))
+            return redirect(url_for("accounts.reset_codes"))
+    elif "code-phone" in request.form and form.validate_on_submit():
+        user = db.session.scalar(select(User).where(User.phone == normalize_phone(form.phone.data)))
+        try:
+            if user is None:
+                raise NotFound(_("No such user."), field="phone")
+            code, expires = sessions.issue_reset_code(actor(), user.id)
+        except AppError as error:
+            attach_error(form, error)
+        else:
+            issued = {"code": code, "expires_at": iso(expires), "user": services.serialize_user(user, actor())}
+    response = render_template("accounts/reset_codes.html", form=form, issued=issued, close_form=close_form)
+    return response, 200, {"Cache-Control": "no-store"}
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -65,7 +174,7 @@ def register():
         except AppError as error:
             attach_error(form, error)
         else:
-            login_user(user)
+            _sign_in(user)
             return redirect(url_for("accounts.status"))
     return render_template("accounts/register.html", form=form, rules=current)
 
@@ -87,7 +196,7 @@ def password():
     form = PasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(actor(), form.old_password.data, form.new_password.data)
+            sessions.change_password(actor(), form.old_password.data, form.new_password.data)
         except AppError as error:
             attach_error(form, error)
         else:
@@ -105,15 +214,23 @@ def registrations():
                                        limit=200)
     return render_template("accounts/registrations.html", items=[
         services.serialize_registration(r, actor()) for r in regs], status=status_filter,
-        can_decide=policy.can(actor(), "registration.decide"), action_form=ActionForm(), reject_form=RejectForm())
+        can_decide=policy.can(actor(), "registration.decide"), action_form=ApproveForm(), reject_form=RejectForm())
 
 
 @bp.post("/staff/registrations/<int:registration_id>/approve")
 @login_required
 def approve(registration_id: int):
-    if ActionForm().validate_on_submit():
-        services.approve(actor(), registration_id)
-        flash(_("Registration approved."))
+    form = ApproveForm()
+    if form.validate_on_submit():
+        try:
+            services.approve(actor(), registration_id, form.reason.data,
+                             "unverified" if form.unverified.data else None)
+        except AppError as error:
+            if error.status >= 403:
+                raise
+            flash(error.message, "error")
+        else:
+            flash(_("Registration approved."))
     return redirect(url_for("accounts.registrations"))
 
 
@@ -165,3 +282,12 @@ def remove_committee(user_id: int):
         services.set_committee(actor(), user_id, False)
         flash(_("Committee member removed."))
     return redirect(url_for("accounts.people"))
+
+
+@bp.app_context_processor
+def _ownership_note() -> dict:
+    """Pages that refuse an unverified owner (the vote page) say why, from this one place."""
+    def ownership_unverified(user) -> bool:
+        return bool(user is not None and getattr(user, "registration", None) is not None
+                    and user.registration.ownership == "unverified")
+    return {"ownership_unverified": ownership_unverified}

@@ -268,6 +268,9 @@ DESK_PATHS = {
 def _assembly_paths() -> dict:
     from ..votes.openapi import ASSEMBLY_PATHS  # imported late: it builds on this module's helpers
     return ASSEMBLY_PATHS
+def _identity_paths() -> dict:
+    from ..accounts.openapi import IDENTITY_PATHS  # imported late: it uses this module's helpers
+    return IDENTITY_PATHS
 
 
 def spec() -> dict:
@@ -296,8 +299,10 @@ def spec() -> dict:
                                    params=[_path_id("id")])},
         "/registrations": {"get": _op("Registrations by status", tag="accounts", result=LIST, params=PAGING + [
             {"name": "status", "in": "query", "schema": {"enum": ["pending", "approved", "rejected"]}}])},
-        "/registrations/{id}/approve": {"post": _op("Approve a registration", tag="accounts", errors=(404, 409),
-                                                    params=[_path_id("id")])},
+        "/registrations/{id}/approve": {"post": _op(
+            "Approve a registration; an owner claim the roster does not confirm needs a reason and "
+            "as=unverified", tag="accounts", errors=(400, 404, 409), params=[_path_id("id")],
+            body=_obj(reason="string", **{"as": {"enum": ["unverified"]}}))},
         "/registrations/{id}/reject": {"post": _op("Reject a registration with a reason", tag="accounts",
                                                    errors=(400, 404, 409), params=[_path_id("id")],
                                                    body=_obj(reason="string"))},
@@ -367,6 +372,7 @@ def spec() -> dict:
         **FIRE_PATHS,
         **FUND_PATHS,
         **FEES_PATHS,
+        **_identity_paths(),
     }
     paths.update({
         "/chat/rooms": {"get": _op("Rooms the caller may read, with unread counts", tag="chat", result=LIST)},

@@ -16,3 +16,8 @@ def entries():
 @bp.get("/audit/verify")
 def verify():
     return jsonify(services.verify_for(actor()))
+
+
+@bp.get("/audit/head")
+def head():
+    return jsonify(services.head_for(actor()))

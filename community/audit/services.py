@@ -3,15 +3,18 @@
 import hashlib
 import json
 from collections.abc import Iterator
+from datetime import timedelta
 
 from sqlalchemy import select, text
 
 from ..core import policy
 from ..core.timeutil import iso, utcnow
 from ..extensions import db
+from . import anchors
 from .models import AuditEntry
 
 GENESIS = "0" * 64
+ANCHOR_GRACE = timedelta(minutes=1)
 
 
 def canonical(seq: int, at, actor_id, action: str, target: str, detail: dict) -> str:
@@ -49,6 +52,7 @@ def record(actor, action: str, target: str, detail: dict | None = None) -> Audit
                        prev_hash=prev, hash=entry_hash(prev, canonical(seq, at, actor_id, action, target, detail)))
     db.session.add(entry)
     db.session.flush()
+    anchors.queue(db.session(), seq, entry.hash, iso_exact(at))
     return entry
 
 
@@ -65,19 +69,62 @@ def entries(actor, *, after: int = 0, limit: int = 50) -> list[dict]:
 
 
 def verify(batch: int = 5000) -> tuple[bool, int, int | None]:
-    """Walk the chain; answer (ok, entries checked, first bad seq)."""
+    """Walk the chain and hold it against the anchors outside the database; answer (ok, entries checked, first
+    bad seq). A removed, altered or re-hashed entry, or a missing tail, names the first seq that differs."""
+    anchored, bad = anchors.load()
+    settled = utcnow() - ANCHOR_GRACE  # an entry younger than this may be committed but not yet anchored
     prev = GENESIS
     count = 0
     expected_seq = 1
     for row in _stream(batch):
         seq, at, actor_id, action, target, detail, prev_hash, hash_ = row
+        if seq != expected_seq:
+            bad = _first(bad, expected_seq)
+            break
         body = canonical(seq, at, actor_id, action, target, detail)
-        if seq != expected_seq or prev_hash != prev or entry_hash(prev, body) != hash_:
-            return False, count, seq
+        anchor = anchored.get(seq)
+        if prev_hash != prev or entry_hash(prev, body) != hash_ or (anchor is not None and anchor != hash_) \
+                or (anchor is None and at < settled):
+            bad = _first(bad, seq)
+            break
         prev = hash_
         count += 1
         expected_seq += 1
-    return True, count, None
+    if count and not anchored:
+        bad = _first(bad, 1)  # the anchor log itself is gone
+    if anchored and max(anchored) >= expected_seq:  # entries the anchors know of are gone from the table
+        bad = _first(bad, expected_seq)
+    return bad is None, count, bad
+
+
+def _first(bad: int | None, seq: int) -> int:
+    return seq if bad is None else min(bad, seq)
+
+
+def head_for(actor) -> dict:
+    """The newest anchored entry with its signature: what the committee writes down and documents carry."""
+    policy.require(actor, "audit.read")
+    return current_head()
+
+
+def current_head() -> dict:
+    found = anchors.head()
+    if found is None:
+        return {"seq": 0, "hash": GENESIS, "at": None, "signature": None}
+    return found
+
+
+def anchor_existing() -> int:
+    """Anchor the entries an installation wrote before it had anchors; refuse if the chain is broken."""
+    anchored, _bad = anchors.load()
+    prev, rows = GENESIS, []
+    for seq, at, actor_id, action, target, detail, prev_hash, hash_ in _stream(5000):
+        if prev_hash != prev or entry_hash(prev, canonical(seq, at, actor_id, action, target, detail)) != hash_:
+            raise ValueError(f"audit chain broken at entry {seq}")
+        if seq not in anchored:
+            rows.append((seq, hash_, iso_exact(at)))
+        prev = hash_
+    return anchors.anchor_now(rows)
 
 
 def _stream(batch: int) -> Iterator[tuple]:

@@ -12,5 +12,11 @@ def log():
     after = request.args.get("after", 0, type=int)
     entries = services.entries(actor(), after=after, limit=100)
     check = services.verify_for(actor()) if request.args.get("verify") else None
-    return render_template("audit/log.html", entries=entries, check=check,
+    return render_template("audit/log.html", entries=entries, check=check, head=services.head_for(actor()),
                            next_after=entries[-1]["seq"] if len(entries) == 100 else None)
+
+
+@bp.app_context_processor
+def _audit_head() -> dict:
+    """Documents that leave the platform (vote results) carry the chain head they were made at."""
+    return {"audit_head": services.current_head}

@@ -18,7 +18,8 @@ API_BLUEPRINTS: list[Blueprint] = []
 
 # The endpoints that answer callers who are not logged in. Every other one asks for a login before it looks at
 # the request, so that an anonymous caller gets 401 whatever body they sent.
-PUBLIC_ENDPOINTS = frozenset({"accounts_api.register", "accounts_api.token", "moderation_api.appeal",
+PUBLIC_ENDPOINTS = frozenset({"accounts_api.register", "accounts_api.token", "accounts_api.reset_password",
+                              "moderation_api.appeal",
                               "rules_api.current", "rules_api.version"})
 
 
@@ -73,6 +74,8 @@ def refuse_nul_in_forms() -> None:
     if is_api_request():
         return  # the API blueprints check the JSON body too, naming the field
     for name, value in [*request.args.items(multi=True), *request.form.items(multi=True)]:
+        if name == "next":
+            continue  # never reaches a query; ``safe_next`` ignores a malformed one
         if "\x00" in name or "\x00" in value:
             raise Invalid(_("The request could not be understood."), field=name.replace("\x00", ""))
 

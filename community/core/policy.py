@@ -226,6 +226,12 @@ RULES: dict = {
     "fees.figures": OVERSEERS,
     "fees.view_unit": _fees_view_unit,
     "fees.dispute": _fees_dispute,
+    # identity
+    "account.sessions": EVERYONE,
+    "account.export": EVERYONE,
+    "account.close": EVERYONE,
+    "account.close_other": STAFF,
+    "account.reset_code": STAFF,
 }
 
 # Writes made from the server's own command line, with no acting account (still audited).

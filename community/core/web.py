@@ -2,6 +2,7 @@
 
 from datetime import datetime
 from functools import cache, wraps
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import current_app, flash, redirect, request, url_for
@@ -43,10 +44,18 @@ def attach_error(form, error: AppError) -> None:
         form.form_errors.append(error.message)
 
 
-def safe_next(target: str | None) -> str | None:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+def safe_next(target) -> str | None:
+    """A redirect target after login: a path on this site, or nothing. Browsers drop tabs and newlines inside
+    URLs and read a backslash as a slash, so a tab between two slashes would leave the site: any control
+    character, backslash, scheme or host refuses the target."""
+    if not isinstance(target, str) or not target.startswith("/") or len(target) > 2000:
+        return None
+    if any(ord(c) < 0x21 or ord(c) == 0x7F for c in target) or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    if target.startswith("//") or parts.scheme or parts.netloc:
+        return None
+    return target
 
 
 def local_time(value: str | None) -> str:

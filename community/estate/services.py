@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -135,11 +134,11 @@ def parse_csv(data: bytes | str) -> list[dict]:
 
 def import_units(actor, payload, *, via: str = "api") -> dict:
     """Upsert units by code. A changed owner list ends the old owners' rights tied to that unit."""
-    from ..accounts.services import end_unit_rights, grant_owner_rights
+    from ..accounts.services import end_unit_rights, grant_owner_rights, id_key
 
     if via not in SYSTEM_CHANNELS:
         policy.require(actor, "roster.import")
-    rows = parse_units(payload, current_app.config["SECRET_KEY"])
+    rows = parse_units(payload, id_key())
     now = utcnow()
     buildings = {b.code: b for b in db.session.scalars(select(Building))}
     existing = {u.code: u for u in db.session.scalars(select(Unit).where(Unit.code.in_([r.code for r in rows])))}

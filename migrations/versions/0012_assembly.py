@@ -2,14 +2,14 @@
 objection windows, proxies, paper ballots confirmed by a second member, objections.
 
 Revision ID: 0012_assembly
-Revises: 0010_policy
+Revises: 0011_identity
 Create Date: 2026-12-02
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0012_assembly"
-down_revision = "0010_policy"
+down_revision = "0011_identity"
 branch_labels = None
 depends_on = None
 

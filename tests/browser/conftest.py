@@ -122,7 +122,9 @@ class ServerProcess:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
         self.env = {**os.environ, "COMMUNITY_DATABASE_URL": database_url,
-                    "COMMUNITY_SECRET_KEY": TEST_CONFIG["SECRET_KEY"]}  # the same key signs sessions, hashes IDs
+                    "COMMUNITY_SECRET_KEY": TEST_CONFIG["SECRET_KEY"],  # the same keys as the test's own app
+                    "COMMUNITY_ID_HASH_KEY": TEST_CONFIG["ID_HASH_KEY"], "COMMUNITY_AUDIT_KEY": TEST_CONFIG["AUDIT_KEY"],
+                    "COMMUNITY_AUDIT_ANCHOR_PATH": str(log.parent / "audit_anchors.log")}
         for name in ("COMMUNITY_SOCKETIO_MESSAGE_QUEUE", "COMMUNITY_SOCKETIO_CHANNEL"):
             self.env.pop(name, None)
         self.process = None

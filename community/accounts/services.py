@@ -27,8 +27,10 @@ from .sessions import (  # noqa: F401  (other domains reach sign-in through this
     credential_alive,
     issue_token,
     load_session_user,
+    require_writer,
     revoke_token,
     session_credential,
+    standing,
     token_credential,
     user_for_token,
 )
@@ -210,26 +212,6 @@ def _roster_match(unit: Unit | None, digest: str, real_name: str) -> bool:
     return unit is not None and db.session.scalar(
         select(func.count(Owner.id)).where(Owner.unit_id == unit.id, Owner.ended_at.is_(None),
                                            Owner.id_hash == digest, Owner.name == real_name)) > 0
-
-
-def standing(actor, *, writing: bool = False) -> None:
-    """Whether an account may act now, the one place that decides it for pages, the API and sockets: raise the
-    error it should see (pending, rejected, suspended, blacklisted; for writing also muted or the current rules
-    not accepted)."""
-    if actor is None:
-        raise Denied(_("Please log in first."), code="unauthenticated", status=401)
-    check_standing(actor)
-    if writing:
-        require_writer(actor)
-
-
-def require_writer(actor) -> None:
-    """Whoever posts or chats must be approved, not muted, and have accepted the current rules."""
-    policy.require_member(actor)
-    if actor.muted_until is not None and actor.muted_until > utcnow():
-        raise Denied(_("You are muted until %(until)s.", until=iso(actor.muted_until)), code="muted",
-                     until=iso(actor.muted_until))
-    rules.require_accepted(actor)
 
 
 def is_blacklisted_identity(digest: str) -> bool:

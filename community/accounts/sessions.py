@@ -20,6 +20,7 @@ from ..core import events, identity, policy
 from ..core.errors import Denied, Invalid, InvalidCredentials, NotFound, RateLimited
 from ..core.timeutil import iso, utcnow
 from ..extensions import db
+from ..rules import services as rules
 from .models import ApiToken, ResetCode, User, WebSession
 
 TOUCH_EVERY = timedelta(minutes=10)  # how stale last-seen may get before a request writes it
@@ -73,6 +74,26 @@ def check_standing(user: User) -> None:
     if suspension is not None:
         raise Denied(_("Your account is suspended until %(until)s.", until=iso(suspension.ends_at)),
                      code="suspended", **sanctions.facts(suspension))
+
+
+def standing(actor, *, writing: bool = False) -> None:
+    """Whether an account may act now, the one place that decides it for pages, the API and sockets: raise the
+    error it should see (pending, rejected, suspended, blacklisted; for writing also muted or the current rules
+    not accepted)."""
+    if actor is None:
+        raise Denied(_("Please log in first."), code="unauthenticated", status=401)
+    check_standing(actor)
+    if writing:
+        require_writer(actor)
+
+
+def require_writer(actor) -> None:
+    """Whoever posts or chats must be approved, not muted, and have accepted the current rules."""
+    policy.require_member(actor)
+    if actor.muted_until is not None and actor.muted_until > utcnow():
+        raise Denied(_("You are muted until %(until)s.", until=iso(actor.muted_until)), code="muted",
+                     until=iso(actor.muted_until))
+    rules.require_accepted(actor)
 
 
 def _alive(started, last_used, now) -> bool:

@@ -3,7 +3,7 @@ from flask import g, jsonify, request
 from ..accounts.limits import login_throttle
 from ..core.errors import InvalidCredentials, Unauthenticated
 from ..core.http import actor, api_blueprint, int_arg, json_body, requires
-from . import sanctions, services
+from . import review, sanctions, services
 
 bp = api_blueprint("moderation_api")
 
@@ -17,13 +17,13 @@ def report():
 
 @bp.get("/moderation/queue")
 def queue():
-    return jsonify({"items": services.queue(actor()), "next": None})
+    return jsonify({"items": review.queue(actor()), "next": None})
 
 
 @bp.post("/moderation/queue/claim")
 @requires("moderation.act")
 def claim():
-    return jsonify(services.claim(actor(), json_body().get("target")))
+    return jsonify(review.claim(actor(), json_body().get("target")))
 
 
 @bp.post("/moderation/actions")

@@ -301,77 +301,13 @@ def lift(actor, sanction: Sanction, reason: str | None) -> None:
     notifications.notify([subject.id], "sanction_lifted", now=now)
 
 
-# ---- the review queue -------------------------------------------------------------------------
-
-CLAIM_MINUTES = 15
-
-
-def queue(actor) -> list[dict]:
-    """Open reports grouped by target, plus held content and auto-hidden content awaiting a decision."""
-    policy.require(actor, "moderation.read")
-    reports = list(db.session.scalars(select(Report).where(Report.status == "open").order_by(Report.id)))
-    items: dict[str, dict] = {}
-    for r in reports:
-        item = items.setdefault(r.target, {"target": r.target, "reports": 0, "reporters": [], "clauses": [],
-                                           "notes": [], "first_reported_at": iso(r.created_at)})
-        item["reports"] += 1
-        item["reporters"].append(r.reporter_id)
-        if r.clause not in item["clauses"]:
-            item["clauses"].append(r.clause)
-        if r.note:
-            item["notes"].append(r.note)
-    for model, kind in ((Thread, "thread"), (Post, "post"), (Message, "message")):
-        for row in db.session.scalars(select(model).where(model.status == "held").order_by(model.id).limit(200)):
-            if kind == "post" and row.opening:
-                continue
-            items.setdefault(f"{kind}:{row.id}", {"target": f"{kind}:{row.id}", "reports": 0, "reporters": [],
-                                                  "clauses": [], "notes": [], "first_reported_at": None})
-    claims = {c.target: c for c in db.session.scalars(select(QueueClaim).where(QueueClaim.target.in_(list(items))))}
-    fresh = utcnow() - timedelta(minutes=CLAIM_MINUTES)
-    result = []
-    for key, item in items.items():
-        kind, target_id = parse_target(key)
-        row = db.session.get(TARGETS[kind], target_id)
-        if row is None:
-            continue
-        claim = claims.get(key)
-        item.update({
-            "kind": kind, "status": getattr(row, "status", None), "preview": _preview(kind, row),
-            "author_id": getattr(row, "author_id", None) if kind != "user" else row.id,
-            "held": getattr(row, "status", None) == "held",
-            "auto_hidden": kind in HIDEABLE and row.status == "hidden",
-            "claimed_by": claim.staff_id if claim and claim.claimed_at > fresh else None,
-        })
-        result.append(item)
-    return sorted(result, key=lambda i: (-i["reports"], i["target"]))
-
-
-def _preview(kind: str, row) -> str:
+def preview(kind: str, row) -> str:
+    """What a queue or a list shows of the content (or person) it is about."""
     if kind == "thread":
         return row.title
     if kind in ("post", "message"):
         return sanitize.plain_text(row.body)[:200]
     return row.display_name
-
-
-def claim(actor, target) -> dict:
-    policy.require(actor, "moderation.act")
-    kind, target_id = parse_target(target)
-    if _row(kind, target_id) is None:
-        raise NotFound(_("Not found."))
-    key = f"{kind}:{target_id}"
-    existing = db.session.get(QueueClaim, key)
-    now = utcnow()
-    if existing is not None and existing.staff_id != actor.id and \
-            existing.claimed_at > now - timedelta(minutes=CLAIM_MINUTES):
-        raise Conflict(_("Another staff member is handling this."), claimed_by=existing.staff_id)
-    if existing is None:
-        db.session.add(QueueClaim(target=key, staff_id=actor.id, claimed_at=now))
-    else:
-        existing.staff_id, existing.claimed_at = actor.id, now
-    audit.record(actor, "moderation.claimed", key, {})
-    db.session.commit()
-    return {"target": key, "claimed_by": actor.id, "until": iso(now + timedelta(minutes=CLAIM_MINUTES))}
 
 
 # ---- appeals ----------------------------------------------------------------------------------
@@ -469,7 +405,7 @@ def hidden(actor) -> list[dict]:
             last = db.session.scalar(select(ModerationAction).where(
                 ModerationAction.target == key, ModerationAction.action == "hide")
                 .order_by(ModerationAction.id.desc()).limit(1))
-            result.append({"target": key, "preview": _preview(kind, row), "author_id": row.author_id,
+            result.append({"target": key, "preview": preview(kind, row), "author_id": row.author_id,
                            "hidden_by": last.actor_id if last else None, "clause": last.clause if last else None,
                            "reason": last.reason if last else _("Hidden automatically after reports")})
     return result

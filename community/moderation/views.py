@@ -24,7 +24,7 @@ from ..core.errors import AppError, Conflict, Invalid
 from ..core.web import actor, attach_error, login_required
 from ..extensions import db
 from ..rules import services as rules
-from . import sanctions, services
+from . import review, sanctions, services
 from .models import Sanction
 
 bp = Blueprint("moderation", __name__)
@@ -126,7 +126,7 @@ def queue():
 
 
 def _queue_page(failed: ActForm | None = None):
-    items = services.queue(actor())
+    items = review.queue(actor())
     people = public_cards({i["author_id"] for i in items} | {i["claimed_by"] for i in items})
     clauses = _clause_choices()
     for item in items:
@@ -216,12 +216,12 @@ def claim():
     form = TargetForm()
     if form.validate_on_submit():
         try:
-            services.claim(actor(), form.target.data)
+            review.claim(actor(), form.target.data)
         except (Invalid, Conflict) as error:
             flash(error.message, "error")
         else:
             flash(_("You are handling %(target)s for the next %(n)s minutes.", target=form.target.data,
-                    n=services.CLAIM_MINUTES))
+                    n=review.CLAIM_MINUTES))
     return redirect(url_for("moderation.queue", _anchor=f"item-{(form.target.data or '').replace(':', '-')}"))
 
 

@@ -251,7 +251,7 @@ def test_the_vote_must_have_exactly_the_bearing_units(api, staff, committee_memb
     pid = api.post("/fund/applications", user=staff, json=lift_plan()).get_json()["id"]  # building 3 only
     api.post(f"/fund/applications/{pid}/publish", user=staff)
     api.post(f"/fund/applications/{pid}/review", user=committee_member, json={"note": "ok"})
-    vote_id = passed_vote(api, committee_member, owners)  # today's votes take the whole estate
+    vote_id = passed_vote(api, committee_member, owners)  # the whole estate: not the bearing units
     api.post(f"/votes/{vote_id}/close", user=committee_member, json={"reason": "全体业主均已投票"})
     r = api.post(f"/fund/applications/{pid}/approve", user=committee_member, json={"vote_id": vote_id})
     assert r.status_code == 400 and error_of(r)["field"] == "vote_id"
@@ -417,3 +417,27 @@ def test_owners_of_a_building_are_told_once_when_it_falls_low(api, staff, owners
     api.post("/fund/deposits", user=staff, json={"items": [{"unit": "2-1-101", "amount": "500.00"}],
                                                  "memo": "续筹"})
     assert run_all()["fund"]["buildings_topped_up"] == 1
+
+
+def test_a_vote_scoped_to_the_bearing_building_approves_it(api, staff, admin, committee_member, owners, roster):
+    """With the assembly's scope, the committee puts a building's fund use to exactly that building's owners."""
+    from community.accounts import services as accounts_services
+    confirmer = accounts_services.set_committee(admin, owners[2].id, True)
+    pid = api.post("/fund/applications", user=staff, json=lift_plan()).get_json()["id"]  # building 3 only
+    api.post(f"/fund/applications/{pid}/publish", user=staff)
+    api.post(f"/fund/applications/{pid}/review", user=committee_member, json={"note": "ok"})
+    assert api.patch("/votes/procedure", user=committee_member, json={"notice_days": 0}).status_code == 200
+    vote_id = api.post("/votes", user=committee_member, json={
+        "title": "3号楼电梯使用维修资金", "body": "表决使用方案", "matter": 5, "secret": False,
+        "scope": {"buildings": ["3"]}, "closes_at": iso(utcnow() + timedelta(days=7))}).get_json()["id"]
+    opened = api.post(f"/votes/{vote_id}/open", user=committee_member).get_json()
+    assert opened["persons_total"] == 1  # building 3 is one developer-held unit: one voter
+    entered = api.post(f"/votes/{vote_id}/paper-ballots", user=committee_member,
+                       json={"unit": "3-1-1001", "choice": "yes", "evidence": "开发商书面表决票"}).get_json()
+    assert api.post(f"/votes/{vote_id}/paper-ballots/{entered['id']}/confirm", user=confirmer).status_code == 200
+    assert api.post(f"/votes/{vote_id}/close", user=committee_member,
+                    json={"reason": "全部业主均已表决"}).status_code == 200
+    assert api.get(f"/votes/{vote_id}", user=committee_member).get_json()["result"]["passed"] is True
+    r = api.post(f"/fund/applications/{pid}/approve", user=committee_member, json={"vote_id": vote_id})
+    assert r.status_code == 200, r.get_json()
+    assert r.get_json()["status"] == "approved"

@@ -86,6 +86,10 @@ TEST_CONFIG = {
     # Never the instance folder; ``make_app`` gives each test its own file.
     "AUDIT_ANCHOR_PATH": os.path.join(tempfile.mkdtemp(prefix="linli-anchors-"), "audit_anchors.log"),
     "SERVER_NAME": None,
+    # Many tests move the clock by months or years; a token issued then must not expire for that reason.
+    # tests/test_sessions.py sets the real limits where expiry is what it tests.
+    "SESSION_IDLE_DAYS": 365 * 100,
+    "SESSION_MAX_DAYS": 365 * 100,
 }
 
 

@@ -134,7 +134,7 @@ PAGES = [  # path, roles that get 200; the others get 403 (or 404 where they may
     ("/desk/notices/new", {"staff", "admin"}),
     ("/desk/notices/{notice}", set(ROLES)),
     ("/desk/repairs", set(ROLES)),
-    ("/desk/repairs/new", {"owner", "committee", "resident"}),
+    ("/desk/repairs/new", {"owner", "committee", "resident", "staff", "admin"}),  # staff file what they find
     ("/desk/repairs/{repair}", {"owner", "committee", "staff", "admin"}),
     ("/desk/complaints?scope=public", {"owner", "committee", "resident", "staff", "admin"}),
     ("/desk/complaints/new", {"owner", "committee", "resident"}),

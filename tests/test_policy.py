@@ -34,7 +34,6 @@ MATRIX = {
     "notice.post":         {"staff", "admin"},
     "notice.track":        {"committee", "staff", "admin"},
     "notice.acknowledge":  {"owner", "committee", "resident"},
-    "ticket.file":         {"owner", "committee", "resident", "staff", "admin"},
     "ticket.list_all":     {"committee", "staff", "admin"},
     "ticket.handle":       {"staff", "admin"},
     "ticket.identify":     {"staff", "admin"},
@@ -81,7 +80,7 @@ MATRIX = {
     "account.reset_code":  {"staff", "admin"},
 }
 TARGETED = {"content.view", "board.post", "thread.reply", "post.edit", "chat.read", "chat.send", "notice.view",
-            "ticket.view", "ticket.confirm", "survey.manage", "survey.results", "fire.hazard_view",
+            "ticket.view", "ticket.confirm", "ticket.file", "survey.manage", "survey.results", "fire.hazard_view",
             "fire.status_view", "fund.unit_read", "fund.read_application", "fees.view_unit", "fees.dispute"}
 
 
@@ -386,3 +385,12 @@ def test_no_role_names_are_compared_in_templates_scripts_or_views():
              for n, line in enumerate(f.read_text().splitlines(), 1)
              if ROLE_TEST.search(line) and "_form.role" not in line]
     assert found == []
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_files_which_request(role):
+    who = person(role)
+    residents = role in ("owner", "committee", "resident")
+    assert policy.can(who, "ticket.file", "repair") is (residents or role in ("staff", "admin"))
+    for kind in ("complaint", "suggestion"):
+        assert policy.can(who, "ticket.file", kind) is residents

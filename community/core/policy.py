@@ -98,6 +98,12 @@ def _ticket_view(roles, actor, ticket) -> bool:
     return ticket.public and bool(roles & RESIDENTS)
 
 
+def _ticket_file(roles, actor, kind) -> bool:
+    """Residents file repairs, complaints and suggestions; staff file repairs they find themselves (a defect an
+    inspection round found, say), never complaints or suggestions about themselves."""
+    return bool(roles & RESIDENTS) or (bool(roles & STAFF) and kind == "repair")
+
+
 def _ticket_confirm(roles, actor, ticket) -> bool:
     return ticket.author_id == actor.id
 
@@ -176,7 +182,7 @@ RULES: dict = {
     "notice.track": OVERSEERS,
     "notice.view": _notice_view,
     "notice.acknowledge": RESIDENTS,
-    "ticket.file": RESIDENTS | STAFF,  # staff file what they find themselves, e.g. a fire inspection defect
+    "ticket.file": _ticket_file,
     "ticket.view": _ticket_view,
     "ticket.list_all": OVERSEERS,
     "ticket.handle": STAFF,

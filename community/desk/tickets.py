@@ -61,9 +61,9 @@ def filing_limits() -> tuple[tuple[int, int], ...]:
 def file_ticket(actor, kind: str, data: dict) -> Ticket:
     """An owner or resident files a repair request for one of their units or a common area, or a complaint or
     suggestion (which they may make public: other residents then see it, never who filed it)."""
-    policy.require(actor, "ticket.file")
     if kind not in KINDS:
         raise NotFound(_("Not found."))
+    policy.require(actor, "ticket.file", kind)
     _throttle_filing(actor, utcnow())
     if kind == "repair":
         category = validation.choice(data.get("category"), "category", REPAIR_CATEGORIES)

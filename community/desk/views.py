@@ -158,7 +158,7 @@ def tickets(plural: str):
     return render_template("desk/tickets.html", plural=plural, kind=kind, items=items, cursor=cursor,
                            filters=filters, oversee=oversee,
                            scope=filters["scope"] or ("all" if oversee else "mine"),
-                           can_file=policy.can(actor(), "ticket.file"))
+                           can_file=policy.can(actor(), "ticket.file", kind))
 
 
 @bp.route(f"/{TICKETS}/new", methods=["GET", "POST"])
@@ -166,7 +166,7 @@ def tickets(plural: str):
 def new_ticket(plural: str):
     kind = PLURALS[plural]
     me = actor()
-    policy.require(me, "ticket.file")
+    policy.require(me, "ticket.file", kind)
     form = forms.TicketForm()
     if kind == "repair":
         del form.public

@@ -1,6 +1,6 @@
 """Shared helpers of the HTML pages."""
 
-from datetime import datetime
+from datetime import datetime, timezone
 from functools import cache, wraps
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -58,13 +58,18 @@ def safe_next(target) -> str | None:
     return target
 
 
-def local_time(value: str | None) -> str:
-    """An ISO time from a service in the estate's time zone. Called for every post of a long thread, so it
-    reads the configured zone directly instead of going through Flask-Babel's per-call context lookups."""
+def local_time(value: "str | datetime | None") -> str:
+    """A time from a service (an ISO string, or a datetime, naive ones being UTC) in the estate's time zone.
+    Called for every post of a long thread, so it reads the configured zone directly instead of going through
+    Flask-Babel's per-call context lookups, and takes datetimes without a round trip through a string."""
     if not value:
         return ""
     zone = _zone(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return datetime.fromisoformat(value).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
 @cache

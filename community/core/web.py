@@ -44,6 +44,20 @@ def attach_error(form, error: AppError) -> None:
         form.form_errors.append(error.message)
 
 
+def attempt(call, success: str) -> bool:
+    """Run a service write for a form; a refusal the person can fix (400, 409) is flashed, not raised. Answers
+    whether it went through; the success message is flashed too."""
+    try:
+        call()
+    except AppError as error:
+        if error.status not in (400, 409):
+            raise
+        flash(error.message, "error")
+        return False
+    flash(success, "success")
+    return True
+
+
 def safe_next(target) -> str | None:
     """A redirect target after login: a path on this site, or nothing. Browsers drop tabs and newlines inside
     URLs and read a backslash as a slash, so a tab between two slashes would leave the site: any control

@@ -5,8 +5,8 @@ from flask_babel import gettext as _
 
 from ..accounts.forms import ActionForm
 from ..core import policy
-from ..core.errors import AppError, Invalid, whole_number
-from ..core.web import actor, login_required
+from ..core.errors import Invalid, whole_number
+from ..core.web import actor, attempt, login_required
 from . import claims, reports, services
 
 bp = Blueprint("fees", __name__, url_prefix="/fees")
@@ -36,19 +36,6 @@ def _checked() -> bool:
     return True
 
 
-def _attempt(call, success: str) -> bool:
-    """Run a service write for a form; a refusal the person can fix is shown, not raised."""
-    try:
-        call()
-    except AppError as error:
-        if error.status not in (400, 409):
-            raise
-        flash(error.message, "error")
-        return False
-    flash(success)
-    return True
-
-
 @bp.get("/")
 @login_required
 def hub():
@@ -67,7 +54,7 @@ def create_item():
     if _checked():
         data = {k: request.form.get(k, "") for k in ("name", "basis", "rate", "starts", "ends")}
         data["buildings"] = [b.strip() for b in request.form.get("buildings", "").split(",") if b.strip()]
-        _attempt(lambda: services.create_item(actor(), data), _("The fee item is saved."))
+        attempt(lambda: services.create_item(actor(), data), _("The fee item is saved."))
     return redirect(url_for("fees.hub"))
 
 
@@ -79,7 +66,7 @@ def generate():
 
         def run():
             outcome.update(services.generate(actor(), request.form.get("period", "")))
-        if _attempt(run, _("Bills made.")):
+        if attempt(run, _("Bills made.")):
             flash(_("%(created)d new bills for %(period)s; %(existing)d existed already.", **outcome))
     return redirect(url_for("fees.hub"))
 
@@ -109,7 +96,7 @@ def pay(code: str):
 
         def run():
             made["payment"], _written = services.record_payment(actor(), data)
-        if _attempt(run, _("Payment recorded.")):
+        if attempt(run, _("Payment recorded.")):
             flash(_("Receipt no. %(no)s", no=made["payment"].receipt_no))
     return redirect(url_for("fees.unit", code=code))
 
@@ -119,7 +106,7 @@ def pay(code: str):
 def reverse(payment_id: int):
     code = request.form.get("unit", "")
     if _checked():
-        _attempt(lambda: services.reverse_payment(actor(), payment_id, {"reason": request.form.get("reason")}),
+        attempt(lambda: services.reverse_payment(actor(), payment_id, {"reason": request.form.get("reason")}),
                  _("The payment is reversed."))
     return redirect(url_for("fees.unit", code=code))
 
@@ -130,7 +117,7 @@ def adjust(code: str):
     if _checked():
         data = {k: request.form.get(k) for k in ("kind", "amount", "reason")}
         bill_id = whole_number(request.form.get("bill", ""))
-        _attempt(lambda: services.adjust(actor(), bill_id, data), _("The bill is adjusted."))
+        attempt(lambda: services.adjust(actor(), bill_id, data), _("The bill is adjusted."))
     return redirect(url_for("fees.unit", code=code))
 
 
@@ -146,7 +133,7 @@ def remind(code: str):
                 from ..boards import media
                 data["proof_attachment_id"] = media.upload(actor(), photo.read()).id
             services.remind(actor(), code, data)
-        _attempt(run, _("The reminder is recorded."))
+        attempt(run, _("The reminder is recorded."))
     return redirect(url_for("fees.unit", code=code))
 
 
@@ -169,7 +156,7 @@ def dispute(bill_id: int):
     if _checked():
         ticket = whole_number(request.form.get("ticket_id", ""))
         data = {"text": request.form.get("text"), "ticket_id": ticket}
-        _attempt(lambda: services.open_dispute(actor(), bill_id, data),
+        attempt(lambda: services.open_dispute(actor(), bill_id, data),
                  _("Your dispute is filed; the bill is on hold until staff answer it."))
     return redirect(url_for("fees.unit", code=code))
 
@@ -179,7 +166,7 @@ def dispute(bill_id: int):
 def resolve(dispute_id: int):
     code = request.form.get("unit", "")
     if _checked():
-        _attempt(lambda: services.resolve_dispute(actor(), dispute_id, {"reason": request.form.get("reason")}),
+        attempt(lambda: services.resolve_dispute(actor(), dispute_id, {"reason": request.form.get("reason")}),
                  _("The dispute is resolved."))
     return redirect(url_for("fees.unit", code=code))
 
@@ -199,7 +186,7 @@ def claim(code: str):
                                           "reference": request.form.get("reference"),
                                           "note": request.form.get("note"),
                                           "attachment_id": media.upload(actor(), upload.read()).id})
-        _attempt(run, _("Sent to the property staff; they confirm it against the bank statement."))
+        attempt(run, _("Sent to the property staff; they confirm it against the bank statement."))
     return redirect(url_for("fees.unit", code=code))
 
 
@@ -210,7 +197,7 @@ def decide_claim(claim_id: int, decision: str):
     if _checked():
         data = {"amount": request.form.get("amount") or None, "reason": request.form.get("reason")}
         call = claims.confirm if decision == "confirm" else claims.reject
-        _attempt(lambda: call(actor(), claim_id, data),
+        attempt(lambda: call(actor(), claim_id, data),
                  _("Confirmed: the payment is recorded.") if decision == "confirm" else _("The claim is rejected."))
     return redirect(url_for("fees.unit", code=code))
 

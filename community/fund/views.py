@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 
 from ..core import policy
 from ..core.errors import AppError, Invalid, whole_number
-from ..core.web import actor, login_required
+from ..core.web import actor, attempt, login_required
 from . import applications, disclosures, income, ledger, statements
 
 bp = Blueprint("fund", __name__, url_prefix="/fund")
@@ -65,12 +65,10 @@ def import_opening():
 @bp.post("/batches/<int:batch_id>/reverse")
 @login_required
 def reverse(batch_id: int):
-    try:
+    def write():
         _confirmed()
         ledger.reverse(actor(), batch_id, request.form.get("reason"))
-        flash(_("Reversed: every unit's balance is restored."), "success")
-    except AppError as caught:
-        flash(caught.message, "error")
+    attempt(write, _("Reversed: every unit's balance is restored."))
     return redirect(url_for("fund.batches"))
 
 
@@ -172,13 +170,11 @@ def application_step(application_id: int, step: str):
     data = {k: form.get(k) for k in ("note", "reference", "date", "amount", "invoices") if form.get(k) is not None}
     if form.get("vote_id"):
         data["vote_id"] = whole_number(form["vote_id"])
-    try:
+    def write():
         if step in IRREVERSIBLE:
             _confirmed()
         STEPS[step](me, application_id, data)
-        flash(_("Done."), "success")
-    except AppError as caught:
-        flash(caught.message, "error")
+    attempt(write, _("Done."))
     return redirect(url_for("fund.application", application_id=application_id))
 
 
@@ -197,7 +193,7 @@ def income_page():
 @login_required
 def income_write(what: str):
     me, form = actor(), request.form
-    try:
+    def write():
         if what == "contract":
             income.create_contract(me, {k: form.get(k) for k in ("common_part", "payer", "amount", "starts_on",
                                                                   "ends_on")})
@@ -207,21 +203,15 @@ def income_write(what: str):
         else:
             _confirmed()
             income.transfer(me, form.get("amount"), form.get("memo"))
-        flash(_("Recorded."), "success")
-    except AppError as caught:
-        flash(caught.message, "error")
+    attempt(write, _("Recorded."))
     return redirect(url_for("fund.income_page"))
 
 
 @bp.post("/interest")
 @login_required
 def interest():
-    try:
-        ledger.interest(actor(), request.form.get("amount"), request.form.get("memo"),
-                        request.form.get("building") or None)
-        flash(_("Recorded."), "success")
-    except AppError as caught:
-        flash(caught.message, "error")
+    attempt(lambda: ledger.interest(actor(), request.form.get("amount"), request.form.get("memo"),
+                                    request.form.get("building") or None), _("Recorded."))
     return redirect(url_for("fund.batches"))
 
 
@@ -240,32 +230,21 @@ def disclosure_page():
 @bp.post("/disclosures/<topic>")
 @login_required
 def disclosure_publish(topic: str):
-    try:
-        disclosures.publish(actor(), topic, request.form.get("summary"))
-        flash(_("Published."), "success")
-    except AppError as caught:
-        flash(caught.message, "error")
+    attempt(lambda: disclosures.publish(actor(), topic, request.form.get("summary")), _("Published."))
     return redirect(url_for("fund.disclosure_page"))
 
 
 @bp.post("/requests")
 @login_required
 def request_file():
-    try:
-        disclosures.file_request(actor(), request.form.get("kind"), request.form.get("question"),
-                                 request.form.get("unit") or None)
-        flash(_("Sent. The property company answers within the due date shown."), "success")
-    except AppError as caught:
-        flash(caught.message, "error")
+    attempt(lambda: disclosures.file_request(actor(), request.form.get("kind"), request.form.get("question"),
+                                             request.form.get("unit") or None),
+            _("Sent. The property company answers within the due date shown."))
     return redirect(url_for("fund.disclosure_page"))
 
 
 @bp.post("/requests/<int:request_id>/answer")
 @login_required
 def request_answer(request_id: int):
-    try:
-        disclosures.answer(actor(), request_id, request.form.get("answer"))
-        flash(_("Answered."), "success")
-    except AppError as caught:
-        flash(caught.message, "error")
+    attempt(lambda: disclosures.answer(actor(), request_id, request.form.get("answer")), _("Answered."))
     return redirect(url_for("fund.disclosure_page"))

@@ -16,13 +16,11 @@ figures over a year of requests under 1 s.
 Run: ``.venv/bin/python benchmarks/bench_desk.py [--postgres]``.
 """
 
-import argparse
-import os
 import random
 import time
 from datetime import timedelta
 
-from bench_foundation import HASH_METHOD, SECRET, on_each_database
+from bench_foundation import HASH_METHOD, best_of, estate_main
 from flask_migrate import upgrade
 from generate_estate import build_estate
 from sqlalchemy import insert, select
@@ -35,19 +33,6 @@ from community.desk import notices as desk_notices
 from community.desk import tickets as desk_tickets
 from community.desk.models import Notice, NoticeReceipt, Ticket
 from community.extensions import db
-
-
-def best_of(label: str, fn, repeat: int = 5):
-    """Run ``fn`` ``repeat`` times on fresh sessions; print the fastest and the median wall time."""
-    times, result = [], None
-    for _ in range(repeat):
-        db.session.remove()
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    times.sort()
-    print(f"{label}: best {times[0] * 1000:.1f} ms, median {times[len(times) // 2] * 1000:.1f} ms", flush=True)
-    return result
 
 
 def fill_notices(author_id: int, count: int) -> None:
@@ -137,15 +122,7 @@ def run(url: str, name: str, args) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--postgres", action="store_true", help="also run on a fresh PostgreSQL database")
-    parser.add_argument("--units", type=int, default=5000)
-    parser.add_argument("--users", type=int, default=10000)
-    parser.add_argument("--tickets", type=int, default=20000)
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
-    os.environ.setdefault("COMMUNITY_SECRET_KEY", SECRET)
-    on_each_database(run, args)
+    estate_main(run, __doc__, units=5000, users=10000, tickets=20000)
 
 
 if __name__ == "__main__":

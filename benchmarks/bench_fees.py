@@ -14,14 +14,11 @@ Aims: a month's bills for 5,000 units under 2 s; the register under 1 s; the fig
 Run: ``.venv/bin/python benchmarks/bench_fees.py [--postgres]``.
 """
 
-import argparse
-import os
 import random
 import time
 from datetime import datetime
 
-from bench_desk import best_of
-from bench_foundation import HASH_METHOD, SECRET, on_each_database
+from bench_foundation import HASH_METHOD, best_of, estate_main
 from flask_migrate import upgrade
 from generate_estate import build_estate
 from sqlalchemy import func, insert, select
@@ -104,14 +101,7 @@ def run(url: str, name: str, args) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--postgres", action="store_true", help="also run on a fresh PostgreSQL database")
-    parser.add_argument("--units", type=int, default=5000)
-    parser.add_argument("--users", type=int, default=10000)
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
-    os.environ.setdefault("COMMUNITY_SECRET_KEY", SECRET)
-    on_each_database(run, args)
+    estate_main(run, __doc__, units=5000, users=10000)
 
 
 if __name__ == "__main__":

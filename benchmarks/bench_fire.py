@@ -17,15 +17,12 @@ a building's status and a round page under 100 ms.
 Run: ``.venv/bin/python benchmarks/bench_fire.py [--postgres]``.
 """
 
-import argparse
-import os
 import random
 import secrets
 import time
 from datetime import date, datetime
 
-from bench_desk import best_of
-from bench_foundation import HASH_METHOD, SECRET, on_each_database
+from bench_foundation import HASH_METHOD, best_of, estate_main
 from flask_migrate import upgrade
 from generate_estate import build_estate
 from sqlalchemy import insert, select, update
@@ -143,15 +140,7 @@ def run(url: str, name: str, args) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--postgres", action="store_true", help="also run on a fresh PostgreSQL database")
-    parser.add_argument("--units", type=int, default=5000)
-    parser.add_argument("--users", type=int, default=2000)
-    parser.add_argument("--facilities", type=int, default=20000)
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
-    os.environ.setdefault("COMMUNITY_SECRET_KEY", SECRET)
-    on_each_database(run, args)
+    estate_main(run, __doc__, units=5000, users=2000, facilities=20000)
 
 
 if __name__ == "__main__":

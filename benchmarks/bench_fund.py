@@ -16,13 +16,11 @@ Aims: the estate split under 50 ms; a building's use from draft to settlement un
 Run: ``.venv/bin/python benchmarks/bench_fund.py [--postgres]``.
 """
 
-import argparse
-import os
 import random
 import time
 from datetime import timedelta
 
-from bench_foundation import HASH_METHOD, SECRET, on_each_database
+from bench_foundation import HASH_METHOD, best_of, estate_main
 from flask_migrate import upgrade
 from generate_estate import PASSWORD, build_estate
 from sqlalchemy import insert, select
@@ -35,18 +33,6 @@ from community.extensions import db
 from community.fund import applications, statements
 from community.fund.models import FundBatch, FundEntry
 from community.fund.split import split_by_area
-
-
-def timed(label: str, fn, repeat: int = 5):
-    times, result = [], None
-    for _ in range(repeat):
-        db.session.remove()
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    times.sort()
-    print(f"{label}: best {times[0] * 1000:.1f} ms, median {times[len(times) // 2] * 1000:.1f} ms", flush=True)
-    return result
 
 
 def fill_ledger(years: int, seed: int) -> int:
@@ -91,7 +77,7 @@ def run(url: str, name: str, args) -> None:
         lines = fill_ledger(args.years, args.seed)
         print(f"ledger: {lines:,} lines over {args.years} years in {time.perf_counter() - start:.1f} s", flush=True)
         units = [(c, a) for c, a in db.session.execute(select(Unit.code, Unit.area_centi)).all()]
-        timed("split of a use over 5,000 units", lambda: split_by_area(123456789, units), repeat=10)
+        best_of("split of a use over 5,000 units", lambda: split_by_area(123456789, units), repeat=10)
         building = db.session.scalar(select(Building.code).order_by(Building.id))
         count = db.session.scalar(select(db.func.count(Unit.id)).join(Building).where(Building.code == building))
         staff_id = built.staff_id
@@ -104,14 +90,14 @@ def run(url: str, name: str, args) -> None:
             db.session.commit()
             return applications.settle(staff, found.id, "98765.43", "发票")
         with frozen(utcnow()):
-            timed(f"use over building {building} ({count} units), draft to settlement", use, repeat=3)
+            best_of(f"use over building {building} ({count} units), draft to settlement", use, repeat=3)
         with app.test_request_context():
-            timed(f"building {building} statement PDF", lambda: statements.pdf(statements.building_statement(
+            best_of(f"building {building} statement PDF", lambda: statements.pdf(statements.building_statement(
                 db.session.get(User, staff_id), building)), repeat=3)
-        owner = db.session.scalar(select(User).where(User.role == "owner", User.status == "approved").limit(1))
-        code = db.session.scalar(select(Unit.code).join(Owner, Owner.unit_id == Unit.id).where(
-            Owner.id_hash == owner.id_hash, Owner.ended_at.is_(None)).limit(1))
-        phone = owner.phone
+        phone, code = db.session.execute(
+            select(User.phone, Unit.code).join(Owner, Owner.id_hash == User.id_hash)
+            .join(Unit, Unit.id == Owner.unit_id)
+            .where(User.role == "owner", User.status == "approved", Owner.ended_at.is_(None)).limit(1)).one()
         db.session.remove()
     client = app.test_client()
     r = client.post("/login", data={"phone": phone, "password": PASSWORD})
@@ -121,7 +107,7 @@ def run(url: str, name: str, args) -> None:
         start = time.perf_counter()
         page = client.get(f"/fund/units/{code}")
         times.append(time.perf_counter() - start)
-        assert page.status_code == 200
+        assert page.status_code == 200, (page.status_code, page.headers.get("Location"))
     times.sort()
     print(f"owner's ledger page ({code}): best {times[0] * 1000:.1f} ms, median {times[10] * 1000:.1f} ms, "
           f"{len(page.data) / 1024:.0f} KB", flush=True)
@@ -131,15 +117,7 @@ def run(url: str, name: str, args) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--postgres", action="store_true", help="also run on a fresh PostgreSQL database")
-    parser.add_argument("--units", type=int, default=5000)
-    parser.add_argument("--users", type=int, default=2000)
-    parser.add_argument("--years", type=int, default=10)
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
-    os.environ.setdefault("COMMUNITY_SECRET_KEY", SECRET)
-    on_each_database(run, args)
+    estate_main(run, __doc__, units=5000, users=2000, years=10)
 
 
 if __name__ == "__main__":

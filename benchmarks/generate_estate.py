@@ -29,7 +29,6 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import insert, select
 
 from community.accounts import services as accounts
@@ -196,7 +195,7 @@ def create_users(plan: list[dict], *, approver: User, via: str = "bulk") -> list
 
 def _insert_users(plan: list[dict], approver: User, version: int) -> list[int]:
     """What ``register`` then ``approve`` would leave behind, minus the audit entries."""
-    secret, now = current_app.config["SECRET_KEY"], utcnow()
+    secret, now = accounts.id_key(), utcnow()
     password_hash = accounts.hash_password(PASSWORD)
     unit_ids = dict(db.session.execute(select(Unit.code, Unit.id)).all())
     holdings: dict[str, list[tuple[int, str]]] = {}

@@ -40,6 +40,15 @@ def media_file(key: str):
 
 
 
+@bp.app_template_global()
+def editor_labels() -> dict[str, str]:
+    """What static/js/editor.js says, in the reader's language."""
+    return {"toolbar": _("Formatting"), "bold": _("Bold"), "list": _("List"), "quote": _("Quote"),
+            "photo": _("Photo"), "preview": _("Preview"), "edit": _("Back to writing"),
+            "loading": _("Preparing the preview…"), "empty": _("Nothing written yet."),
+            "failed": _("The preview could not be shown; you can still publish.")}
+
+
 def rules_accepted(view):
     """Writing pages send someone who has not accepted the current rules to read them first."""
     @wraps(view)

@@ -64,7 +64,7 @@ def test_pages_need_a_login(client, path):
 
 REFUSED = [("/boards/nope", 404), ("/threads/999", 404), ("/posts/999/edit", 404), ("/boards/nope/new", 404),
            ("/boards/notices/new", 403), ("/report?target=post:999", 404), ("/report?target=user:999", 404),
-           ("/report?target=message:1", 400)]
+           ("/report?target=message:999", 404), ("/report?target=sanction:1", 400)]
 
 
 @pytest.mark.parametrize("path,status", REFUSED, ids=ids(p for p, _ in REFUSED))
@@ -194,11 +194,11 @@ def test_report_a_post_once(client, owner, resident, thread):
     first = boards.reply(resident, thread.id, "别多管闲事。")
     sign_in(client, owner)
     page = client.get(f"/report?target=post:{first.id}").get_data(as_text=True)
-    assert '<option value="2.2">' in page and "别多管闲事。" in page
-    r = client.post(f"/report?target=post:{first.id}", data={"clause": "2.2", "note": "语气不友善"})
+    assert 'value="abuse"' in page and "别多管闲事。" in page
+    r = client.post(f"/report?target=post:{first.id}", data={"reason": "abuse", "note": "语气不友善"})
     assert r.status_code == 302 and r.headers["Location"].endswith(f"#post-{first.id}")
     assert db.session.scalar(db.select(Report.clause).where(Report.target == f"post:{first.id}")) == "2.2"
-    r = client.post(f"/report?target=post:{first.id}", data={"clause": "2.2"})
+    r = client.post(f"/report?target=post:{first.id}", data={"reason": "abuse"})
     assert r.status_code == 200 and 'role="alert"' in r.get_data(as_text=True)
 
 

@@ -1,6 +1,7 @@
-from flask import jsonify, request
+from flask import current_app, jsonify, request
 
 from ..core.http import actor, api_blueprint, int_arg, json_body
+from ..extensions import limiter
 from . import media, search, services
 
 bp = api_blueprint("boards_api")
@@ -65,3 +66,12 @@ def search_results():
     offset = int_arg("after", 0, maximum=search.OFFSET_MAX)
     items = search.search(actor(), request.args.get("q"), limit=limit + 1, offset=offset)
     return jsonify({"items": items[:limit], "next": str(offset + limit) if len(items) > limit else None})
+
+
+@bp.post("/preview")
+@limiter.limit(lambda: current_app.config.get("PREVIEW_LIMIT", "60 per minute"),
+               key_func=lambda: f"preview:{actor().id}")
+def preview():
+    """What a text would look like once posted (the editor's preview): sanitised HTML, nothing stored."""
+    data = json_body()
+    return jsonify({"body_html": services.preview(actor(), data.get("body"), data.get("kind", "post"))})

@@ -1,8 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 from wtforms.widgets import HiddenInput
 
 from .services import STORED_MAX, TITLE_MAX
@@ -13,9 +13,10 @@ UPLOADED = Regexp(r"^(\d+:[A-Za-z0-9_-]{16,64})?(,\d+:[A-Za-z0-9_-]{16,64}){0,8}
 
 
 class WritingForm(FlaskForm):
-    """Markdown text with optional images; the buttons named ``preview`` and ``publish`` say which was pressed."""
-    body = TextAreaField(_l("Text (Markdown)"), validators=[DataRequired(), Length(max=STORED_MAX)],
-                         render_kw={"rows": 8})
+    """Text (Markdown underneath) with optional images; the buttons named ``preview`` and ``publish`` say which
+    was pressed. ``data-editor`` gives it the toolbar and the preview of static/js/editor.js."""
+    body = TextAreaField(_l("Text"), validators=[DataRequired(), Length(max=STORED_MAX)],
+                         render_kw={"rows": 8, "data-editor": "post"})
     images = MultipleFileField(_l("Images (optional, up to 9)"), render_kw={"accept": IMAGE_TYPES})
     uploaded = HiddenField(validators=[Optional(), UPLOADED])
     violation = None  # a RuleViolation to show with its clause
@@ -32,12 +33,15 @@ class ReplyForm(WritingForm):
 
 class EditForm(FlaskForm):
     violation = None
-    body = TextAreaField(_l("Text (Markdown)"), validators=[DataRequired(), Length(max=STORED_MAX)],
-                         render_kw={"rows": 10})
+    body = TextAreaField(_l("Text"), validators=[DataRequired(), Length(max=STORED_MAX)],
+                         render_kw={"rows": 10, "data-editor": "post"})
 
 
 class ReportForm(FlaskForm):
-    clause = SelectField(_l("Which clause of the rules does it break?"), validators=[DataRequired()])
+    """A reason as people think of it; under "other", the rule it breaks or a note saying what is wrong."""
+    reason = RadioField(_l("What is wrong with it?"), validate_choice=False,
+                        validators=[InputRequired(message=_l("Choose a reason."))])
+    clause = SelectField(_l("Which rule does it break? (optional)"), validate_choice=False)
     note = TextAreaField(_l("Note for the moderators (optional)"), validators=[Optional(), Length(max=1000)],
                          render_kw={"rows": 3, "maxlength": 1000})
 

@@ -253,6 +253,17 @@ def edit(actor, post_id: int, body) -> Post:
     return post
 
 
+def preview(actor, body, kind: str = "post") -> str:
+    """The HTML that publishing ``body`` would store, from the same renderer and sanitiser; nothing is stored.
+    A post links its @mentions; a notice (``kind="notice"``) is rendered as the desk renders it, without."""
+    policy.require_member(actor)
+    if not isinstance(body, str) or len(body) > STORED_MAX:
+        raise Invalid(_("Give the text to preview (at most %(n)d characters).", n=STORED_MAX), field="body")
+    if kind not in ("post", "notice"):
+        raise Invalid(_("Preview a post or a notice."), field="kind")
+    return _render(body)[0] if kind == "post" else sanitize.render(body)
+
+
 def _render(body: str) -> tuple[str, dict[str, int]]:
     mentioned = _mentioned_users(body)
     return sanitize.render(body, mentions=mentioned), mentioned

@@ -15,6 +15,7 @@ from ..core.errors import AppError, Invalid, RulesNotAccepted, RuleViolation
 from ..core.http import bearer_token
 from ..core.web import actor, attach_error, badge_label, login_required
 from ..moderation import services as moderation
+from ..rules import reasons
 from ..rules import services as rules
 from . import media, services
 from .forms import EditForm, ReplyForm, ReportForm, SearchForm, ThreadForm
@@ -37,6 +38,15 @@ def media_file(key: str):
 
 
 
+
+
+@bp.app_template_global()
+def editor_labels() -> dict[str, str]:
+    """What static/js/editor.js says, in the reader's language."""
+    return {"toolbar": _("Formatting"), "bold": _("Bold"), "list": _("List"), "quote": _("Quote"),
+            "photo": _("Photo"), "preview": _("Preview"), "edit": _("Back to writing"),
+            "loading": _("Preparing the preview…"), "empty": _("Nothing written yet."),
+            "failed": _("The preview could not be shown; you can still publish.")}
 
 
 def rules_accepted(view):
@@ -289,22 +299,23 @@ def _show_error(form, error: AppError) -> None:
 @bp.route("/report", methods=["GET", "POST"])
 @login_required
 def report():
-    """Report a thread, a post or a person (``?target=thread:ID``, ``post:ID`` or ``user:ID``), citing a clause."""
+    """Report a thread, a post, a chat message or a person (``?target=thread:ID``, ``post:ID``, ``message:ID`` or
+    ``user:ID``), giving a reason as people think of it; each reason cites the prohibiting clauses it stands for."""
     target = request.args.get("target", "")
     kind, target_id = moderation.parse_target(target)
-    if kind not in ("thread", "post", "user"):
-        raise Invalid(_("Only threads, posts and people are reported here."), field="target")
     reported = moderation.resolve(actor(), kind, target_id)
     current = rules.current()
+    offered = reasons.offered(current.clauses if current else [])
+    other = next((r for r in offered if r["reason"] == "other"), None)
     form = ReportForm()
-    form.clause.choices = [("", _("Choose a clause"))] + [
-        (c["id"], f"{c['id']} {c['text']}") for c in (current.clauses if current else [])]
-    thread_id = reported.id if kind == "thread" else getattr(reported, "thread_id", None)
-    back = url_for("boards.neighbour", user_id=target_id) if kind == "user" else url_for(
-        "boards.thread", thread_id=thread_id, _anchor=None if kind == "thread" else f"post-{target_id}")
+    form.reason.choices = [(r["reason"], r["label"]) for r in offered]
+    form.clause.choices = [("", _("Not sure"))] + [(c["id"], _("Clause %(id)s: %(text)s", id=c["id"], text=c["text"]))
+                                                    for c in (other["clauses"] if other else [])]
+    back = _report_back(kind, reported)
     if form.validate_on_submit():
+        clause = form.clause.data if form.reason.data == "other" and form.clause.data else None
         try:
-            moderation.report(actor(), f"{kind}:{target_id}", form.clause.data, form.note.data or None)
+            moderation.report(actor(), f"{kind}:{target_id}", clause, form.note.data or None, form.reason.data)
         except AppError as error:
             attach_error(form, error)
         else:
@@ -312,7 +323,16 @@ def report():
             return redirect(back)
     summary = {"thread": lambda: reported.title, "user": lambda: reported.display_name}.get(
         kind, lambda: sanitize.plain_text(reported.body)[:200])()
-    return render_template("boards/report.html", form=form, kind=kind, summary=summary, back=back)
+    return render_template("boards/report.html", form=form, kind=kind, summary=summary, back=back, offered=offered)
+
+
+def _report_back(kind: str, reported) -> str:
+    if kind == "user":
+        return url_for("boards.neighbour", user_id=reported.id)
+    if kind == "message":
+        return url_for("chat.room", slug=reported.room)
+    thread_id = reported.id if kind == "thread" else reported.thread_id
+    return url_for("boards.thread", thread_id=thread_id, _anchor=None if kind == "thread" else f"post-{reported.id}")
 
 
 # ---- a neighbour's page ---------------------------------------------------------------------------

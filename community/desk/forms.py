@@ -59,8 +59,8 @@ class NoticeForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)],
                         render_kw={"maxlength": TITLE_MAX, "autocomplete": "off"})
     category = SelectField(_l("Category"), choices=lambda: choices(notice_categories()))
-    body = TextAreaField(_l("Text (Markdown)"), validators=[DataRequired(), Length(max=BODY_MAX)],
-                         render_kw={"rows": 8})
+    body = TextAreaField(_l("Text"), validators=[DataRequired(), Length(max=BODY_MAX)],
+                         render_kw={"rows": 8, "data-editor": "notice"})
     buildings = CheckboxesField(_l("Buildings (none ticked: the whole estate)"), choices=[],
                                 validators=[Optional()])
     must_acknowledge = BooleanField(_l("Residents must acknowledge it"))

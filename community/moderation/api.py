@@ -11,7 +11,7 @@ bp = api_blueprint("moderation_api")
 @bp.post("/reports")
 def report():
     data = json_body()
-    new = services.report(actor(), data.get("target"), data.get("clause"), data.get("note"))
+    new = services.report(actor(), data.get("target"), data.get("clause"), data.get("note"), data.get("reason"))
     return jsonify(services.serialize_report(new)), 201
 
 
@@ -42,7 +42,7 @@ def log():
 
 @bp.get("/moderation/hidden")
 def hidden():
-    return jsonify({"items": services.hidden(actor()), "next": None})
+    return jsonify({"items": review.hidden(actor()), "next": None})
 
 
 @bp.get("/moderation/figures")

@@ -8,14 +8,16 @@ from ..extensions import db
 
 
 class Report(db.Model):
-    """A user's report of a thread, post, chat message or user, citing a rules clause."""
+    """A user's report of a thread, post, chat message or user: the reason the reporter gave and the rules clause
+    it cites (none only when the reason is "other" and the reporter explained in the note)."""
     __tablename__ = "reports"
     __table_args__ = (UniqueConstraint("reporter_id", "target", name="uq_reports_reporter_target"),
                       Index("ix_reports_target", "target"))
     id: Mapped[int] = mapped_column(primary_key=True)
     reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     target: Mapped[str] = mapped_column(String(32))
-    clause: Mapped[str] = mapped_column(String(16))
+    clause: Mapped[str | None] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(16))
     note: Mapped[str | None] = mapped_column(String(1000))
     status: Mapped[str] = mapped_column(String(16), default="open")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

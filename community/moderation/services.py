@@ -20,6 +20,7 @@ from ..core.errors import Conflict, Invalid, NotFound, is_id
 from ..core.timeutil import iso, utcnow
 from ..extensions import db
 from ..notifications import services as notifications
+from ..rules import reasons
 from ..rules import services as rules
 from . import sanctions
 from .models import Appeal, ModerationAction, ModeratorNote, QueueClaim, Report, Sanction
@@ -58,20 +59,25 @@ def resolve(actor, kind: str, target_id: int):
     return row
 
 
-def report(actor, target, clause, note=None) -> Report:
+def report(actor, target, clause, note=None, reason=None) -> Report:
+    """A report gives a reason (abuse, advertising, …) or a clause, or both; see ``rules.reasons``."""
     policy.require(actor, "report.create")
     kind, target_id = parse_target(target)
     row = resolve(actor, kind, target_id)
     current = rules.current()
-    clauses = {c["id"] for c in current.clauses} if current else set()
-    if not isinstance(clause, str) or clause not in clauses:
-        raise Invalid(_("Cite a clause of the current rules."), field="clause")
     if note is not None and (not isinstance(note, str) or len(note) > 1000):
         raise Invalid(_("The note must be text of at most 1000 characters."), field="note")
+    try:
+        reason, clause = reasons.resolve(current.clauses if current else [], reason, clause)
+    except ValueError as error:
+        raise Invalid(_("Choose one of the reasons offered.") if str(error) == "reason"
+                      else _("Cite a clause of the current rules."), field=str(error)) from None
+    if clause is None and not (note or "").strip():
+        raise Invalid(_("Say what is wrong, or choose the rule it breaks."), field="note")
     key = f"{kind}:{target_id}"
     if db.session.scalar(select(Report.id).where(Report.reporter_id == actor.id, Report.target == key)):
         raise Conflict(_("You have already reported this."))
-    new = Report(reporter_id=actor.id, target=key, clause=clause, note=(note or "").strip() or None)
+    new = Report(reporter_id=actor.id, target=key, clause=clause, reason=reason, note=(note or "").strip() or None)
     db.session.add(new)
     try:
         db.session.flush()
@@ -79,7 +85,7 @@ def report(actor, target, clause, note=None) -> Report:
         db.session.rollback()
         raise Conflict(_("You have already reported this.")) from None
     if policy.is_staff(actor):
-        audit.record(actor, "report.created", key, {"report_id": new.id, "clause": clause})
+        audit.record(actor, "report.created", key, {"report_id": new.id, "clause": clause, "reason": reason})
     if kind in HIDEABLE and row.status == "visible":
         threshold = int((current.policy or {}).get("auto_hide_reports") or 0)
         reporters = db.session.scalar(select(func.count(func.distinct(Report.reporter_id))).where(
@@ -94,8 +100,8 @@ def report(actor, target, clause, note=None) -> Report:
 
 
 def serialize_report(r: Report) -> dict:
-    return {"id": r.id, "target": r.target, "clause": r.clause, "note": r.note, "status": r.status,
-            "created_at": iso(r.created_at)}
+    return {"id": r.id, "target": r.target, "clause": r.clause, "reason": r.reason, "note": r.note,
+            "status": r.status, "created_at": iso(r.created_at)}
 
 
 # ---- moderators' actions ----------------------------------------------------------------------
@@ -392,23 +398,6 @@ def log(actor, *, before: int | None = None, limit: int = 100) -> list[dict]:
     if before:
         query = query.where(ModerationAction.id < before)
     return [serialize_action(a) for a in db.session.scalars(query.limit(limit))]
-
-
-def hidden(actor) -> list[dict]:
-    """Hidden content with who hid it and under which clause (no record: hidden by reports)."""
-    policy.require(actor, "moderation.read")
-    result = []
-    for model, kind in ((Thread, "thread"), (Post, "post"), (Message, "message")):
-        for row in db.session.scalars(select(model).where(model.status == "hidden").order_by(model.id.desc())
-                                      .limit(200)):
-            key = f"{kind}:{row.id}"
-            last = db.session.scalar(select(ModerationAction).where(
-                ModerationAction.target == key, ModerationAction.action == "hide")
-                .order_by(ModerationAction.id.desc()).limit(1))
-            result.append({"target": key, "preview": preview(kind, row), "author_id": row.author_id,
-                           "hidden_by": last.actor_id if last else None, "clause": last.clause if last else None,
-                           "reason": last.reason if last else _("Hidden automatically after reports")})
-    return result
 
 
 def add_note(actor, user_id: int, text) -> ModeratorNote:

@@ -130,10 +130,11 @@ def _queue_page(failed: ActForm | None = None):
     people = public_cards({i["author_id"] for i in items} | {i["claimed_by"] for i in items})
     clauses = _clause_choices()
     for item in items:
-        author = people.get(item["author_id"])
-        item["author"] = author
-        item["can_sanction"] = policy.may_sanction(actor(), author)
-        item["suggestion"] = sanctions.suggestion(author["id"]) if item["can_sanction"] else None
+        item["author"] = people.get(item["author_id"])
+        item["can_sanction"] = policy.may_sanction(actor(), item["author"])
+    suggested = sanctions.suggestions(i["author"]["id"] for i in items if i["can_sanction"])
+    for item in items:
+        item["suggestion"] = suggested[item["author"]["id"]] if item["can_sanction"] else None
         item["claimer"] = people.get(item["claimed_by"])
         if failed is not None and failed.target.data == item["target"]:
             form, failed = failed, None
@@ -163,8 +164,7 @@ def _content_actions(item: dict) -> list[str]:
         return reported
     actions = {"held": ["approve", "hide"], "visible": ["hide"], "hidden": ["restore"]}.get(item["status"], [])
     if item["kind"] == "thread":
-        found = services.resolve(actor(), "thread", int(item["target"].partition(":")[2]))
-        actions += ["unlock" if found.locked else "lock", "unpin" if found.pinned else "pin"]
+        actions += ["unlock" if item["locked"] else "lock", "unpin" if item["pinned"] else "pin"]
     return actions + reported
 
 
@@ -315,7 +315,7 @@ def oversight():
                                       {e["snapshot"].get("author_id") or e["snapshot"].get("user_id")
                                        for e in entries})}
     elif tab == "hidden":
-        items = services.hidden(actor())
+        items = review.hidden(actor())
         context |= {"items": items, "people": public_cards({i["author_id"] for i in items} |
                                                       {i["hidden_by"] for i in items})}
     elif tab == "appeals":

@@ -12,6 +12,7 @@ class RulesVersion(db.Model):
     __tablename__ = "rules_versions"
     version: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     text: Mapped[str] = mapped_column(Text)
+    text_en: Mapped[str | None] = mapped_column(Text)  # the same rules in English, where someone wrote them
     clauses: Mapped[list] = mapped_column(JSON)
     policy: Mapped[dict] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), default="draft")

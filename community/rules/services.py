@@ -14,7 +14,7 @@ from ..core import policy
 from ..core.errors import Conflict, Invalid, NotFound, RulesNotAccepted, RuleViolation
 from ..core.timeutil import utcnow
 from ..extensions import db
-from . import engine
+from . import engine, reasons
 from .models import RulesVersion
 
 
@@ -61,8 +61,24 @@ def accept(actor, version) -> int:
 
 
 def serialize(rules: RulesVersion) -> dict:
-    return {"version": rules.version, "text": rules.text, "clauses": rules.clauses, "policy": rules.policy,
-            "status": rules.status}
+    return {"version": rules.version, "text": rules.text, "text_en": rules.text_en, "clauses": rules.clauses,
+            "policy": rules.policy, "status": rules.status, "reasons": reasons.mapping(rules.clauses)}
+
+
+_CLAUSE_LINE = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2}){0,2})\s+(\S.*)$")
+
+
+def english(rules: RulesVersion) -> dict | None:
+    """The English text of a version, if it has one: ``clauses`` maps each clause number found at the start of
+    a line to its English text, ``text`` is the whole text (for a version written without numbered lines)."""
+    if not rules.text_en:
+        return None
+    found = {}
+    for line in rules.text_en.splitlines():
+        match = _CLAUSE_LINE.match(line)
+        if match:
+            found[match.group(1)] = match.group(2).strip()
+    return {"text": rules.text_en, "clauses": found}
 
 
 # ---- enforcement: the one check every service that accepts user text calls -------------------
@@ -178,7 +194,13 @@ def _validate_clauses(clauses) -> list[dict]:
         if not isinstance(clause.get("text"), str) or not clause["text"].strip():
             raise Invalid(_("Each clause needs its text."), field=f"clauses[{i}].text")
         seen.add(clause["id"])
-        result.append({"id": clause["id"], "text": clause["text"].strip()})
+        kept = {"id": clause["id"], "text": clause["text"].strip()}
+        if clause.get("reason") is not None:  # which report reason the clause stands for (see reasons.py)
+            if clause["reason"] not in (*reasons.REASONS, reasons.NOT_A_REASON):
+                raise Invalid(_("The reason must be abuse, advertising, rumour, privacy, other or none."),
+                              field=f"clauses[{i}].reason")
+            kept["reason"] = clause["reason"]
+        result.append(kept)
     return result
 
 
@@ -220,12 +242,16 @@ def draft(actor, data: dict) -> RulesVersion:
     text = data.get("text")
     if not isinstance(text, str) or not text.strip():
         raise Invalid(_("This field is required."), field="text")
+    text_en = data.get("text_en")
+    if text_en is not None and not isinstance(text_en, str):
+        raise Invalid(_("The English text must be text."), field="text_en")
     clauses = _validate_clauses(data.get("clauses"))
     rules_policy = _validate_policy(data.get("policy"), {c["id"] for c in clauses})
     version = (db.session.scalar(select(func.max(RulesVersion.version))) or 0) + 1
-    new = RulesVersion(version=version, text=text.strip(), clauses=clauses, policy=rules_policy, status="draft")
+    new = RulesVersion(version=version, text=text.strip(), text_en=(text_en or "").strip() or None, clauses=clauses,
+                       policy=rules_policy, status="draft")
     db.session.add(new)
-    audit.record(actor, "rules.drafted", f"rules:{version}", {"clauses": len(clauses),
+    audit.record(actor, "rules.drafted", f"rules:{version}", {"clauses": len(clauses), "english": bool(new.text_en),
                                                              "words": len(rules_policy["words"])})
     db.session.commit()
     return new

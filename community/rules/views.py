@@ -1,12 +1,19 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..accounts.forms import ActionForm
 from ..core.errors import NotFound
 from ..core.web import actor, login_required, safe_next
-from . import services
+from . import reasons, services
 
 bp = Blueprint("rules", __name__)
+
+
+@bp.app_template_global()
+def report_reason_label(reason: str) -> str:
+    """A report's reason in the reader's language (the queue shows it beside the clauses)."""
+    return str(reasons.LABELS.get(reason, reason))
 
 
 @bp.get("/rules")
@@ -21,7 +28,9 @@ def show():
         changes = services.changes_since(user.accepted_rules_version)
         accepted = services.get(user.accepted_rules_version)
         removed = [c for c in accepted.clauses if c["id"] in changes["removed"]]
+    english = services.english(rules) if str(get_locale()) == "en" else None
     return render_template("rules/show.html", rules=rules, needs_acceptance=needs_acceptance, form=ActionForm(),
+                           english=english,
                            changes=changes, removed=removed, accepted_version=user and user.accepted_rules_version,
                            next=safe_next(request.args.get("next")))
 

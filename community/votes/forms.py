@@ -33,8 +33,8 @@ CHOICES = [SelectChoice(value, label) for value, label in CHOICE_LABELS.items()]
 class VoteForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)],
                         render_kw={"maxlength": TITLE_MAX, "autocomplete": "off"})
-    body = TextAreaField(_l("What owners decide (Markdown)"), validators=[DataRequired(), Length(max=BODY_MAX)],
-                         render_kw={"rows": 8})
+    body = TextAreaField(_l("What owners decide"), validators=[DataRequired(), Length(max=BODY_MAX)],
+                         render_kw={"rows": 8, "data-editor": "notice"})
     matter = SelectField(_l("Matter (Civil Code art. 278)"), coerce=int,
                          choices=[SelectChoice(n, label) for n, label in MATTERS.items()])
     secret = BooleanField(_l("Secret ballot: nobody can see how an owner voted"))
@@ -77,8 +77,8 @@ class AssemblyForm(FlaskForm):
     """An assembly's ballot on a phone: up to two motions and one election, over the estate or some buildings."""
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)],
                         render_kw={"maxlength": TITLE_MAX, "autocomplete": "off"})
-    body = TextAreaField(_l("The meeting's notice (Markdown)"), validators=[DataRequired(), Length(max=BODY_MAX)],
-                         render_kw={"rows": 5})
+    body = TextAreaField(_l("The meeting's notice"), validators=[DataRequired(), Length(max=BODY_MAX)],
+                         render_kw={"rows": 5, "data-editor": "notice"})
     secret = BooleanField(_l("Secret ballot: nobody can see how an owner voted"))
     closes_at = DateTimeLocalField(_l("Voting closes at (local time)"), format="%Y-%m-%dT%H:%M",
                                    validators=[InputRequired(message=_l("Give the closing date and time."))])

@@ -70,8 +70,8 @@ def decision(decision_id: int):
 @requires("decision.record")
 def upload_file():
     """Upload minutes (PDF or image) as multipart ``file``; name it in ``minutes_file_id`` of a decision."""
-    upload = request.files.get("file")
     from ..extensions import db
-    found = files.store(actor(), upload.read() if upload else b"", upload.filename if upload else None)
+    data, name = files.read_upload(request.files.get("file"))
+    found = files.store(actor(), data, name)
     db.session.commit()
     return jsonify(files.serialize(found)), 201

@@ -24,6 +24,17 @@ def _clean_name(name) -> str:
     return (name or "file")[-NAME_MAX:]
 
 
+def read_upload(upload) -> tuple[bytes, str | None]:
+    """The bytes and name of an uploaded form file (read one byte past the bound, then closed)."""
+    from ..boards import media
+    if upload is None or not upload.filename:
+        return b"", None
+    try:
+        return upload.stream.read(media.MAX_BYTES + 1), upload.filename
+    finally:
+        upload.close()
+
+
 def store(actor, data: bytes, name, *, vote_id: int | None = None) -> AssemblyFile:
     """Keep one uploaded file; the caller commits (an image's attachment row is committed by its service)."""
     from ..boards import media

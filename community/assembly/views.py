@@ -120,8 +120,8 @@ def decisions_page():
         if form.get("supersedes", "").isdigit():
             data["supersedes"] = int(form["supersedes"])
         try:
-            upload = request.files.get("minutes")
-            minutes = files.store(me, upload.read(), upload.filename) if upload and upload.filename else None
+            content, name = files.read_upload(request.files.get("minutes"))
+            minutes = files.store(me, content, name) if name else None
             entry = decisions.record(me, data, minutes=minutes)
         except AppError as found:
             db.session.rollback()

@@ -245,7 +245,6 @@ RULES: dict = {
     "petition.respond": frozenset({"committee"}),
     "decision.read": EVERYONE,
     "decision.record": frozenset({"committee"}),
-    "vote.delivery": frozenset({"committee"}),
 }
 
 # Writes made from the server's own command line, with no acting account (still audited).

@@ -29,7 +29,7 @@ from .extensions import babel, csrf, db, limiter, login_manager, migrate, socket
 ROOT = Path(__file__).resolve().parent.parent
 # One package per domain, each with an api module (JSON under /api/v1) and a views module (pages).
 DOMAINS = ("accounts", "estate", "audit", "rules", "notifications", "boards", "moderation", "votes", "desk", "chat",
-           "fire", "fund", "fees")
+           "fire", "fund", "fees", "assembly")
 
 
 def _asset_dir(name: str) -> str:

@@ -66,3 +66,11 @@ from .votes.models import (  # noqa: F401
     VoteVoter,
     VoteVoterUnit,
 )
+from .assembly.models import (  # noqa: F401
+    AssemblyFile,
+    CommitteeDecision,
+    Petition,
+    PetitionSignature,
+    PetitionVoter,
+    PetitionVoterUnit,
+)

@@ -238,6 +238,13 @@ RULES: dict = {
     "account.close": EVERYONE,
     "account.close_other": STAFF,
     "account.reset_code": STAFF,
+    # assembly: owners' petitions (条例 art. 13) and the committee's register of decisions (SPC interp. art. 13)
+    "petition.read": EVERYONE,
+    "petition.start": frozenset({"owner"}),
+    "petition.sign": frozenset({"owner"}),  # for a voter of their own: the service checks that
+    "petition.respond": frozenset({"committee"}),
+    "decision.read": EVERYONE,
+    "decision.record": frozenset({"committee"}),
 }
 
 # Writes made from the server's own command line, with no acting account (still audited).

@@ -86,6 +86,7 @@ LINKS = {
     "fund_answer": lambda n: url_for("fund.overview"),
     "fund_overdue": lambda n: url_for("fund.overview"),
     "fund_low": lambda n: url_for("fund.overview"),
+    "petition": lambda n: url_for("assembly.petitions"),
 }
 
 

@@ -148,9 +148,10 @@ def _single(vote: Vote) -> list[dict]:
              "candidates": []}]
 
 
-def create(actor, data, *, scope_units: list[int] | None = None) -> Vote:
+def create(actor, data, *, scope_units: list[int] | None = None, commit: bool = True) -> Vote:
     """A draft. ``scope_units`` (for other domains, such as a maintenance fund use charged to some units)
-    limits the electorate to those unit ids, as ``data["scope"]`` does to buildings."""
+    limits the electorate to those unit ids, as ``data["scope"]`` does to buildings. With ``commit`` False the
+    caller commits (a petition convened writes its answer in the same transaction)."""
     policy.require(actor, "vote.create")
     data = body_of(data)
     multi = "items" in data and "matter" not in data
@@ -171,7 +172,8 @@ def create(actor, data, *, scope_units: list[int] | None = None) -> Vote:
     if scope:
         detail["scope"] = scope
     audit.record(actor, "vote.created", f"vote:{vote.id}", detail)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return vote
 
 

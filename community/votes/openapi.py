@@ -75,3 +75,11 @@ ASSEMBLY_PATHS = {
         "gets 403): it is counted, or kept as a conflict", tag="votes", errors=(400, 404, 409), params=PAPER_ID,
         body=_obj(serial="string"), result=PAPER)},
 }
+
+
+def _beside() -> dict:
+    from ..assembly.openapi import PATHS  # petitions and the committee's register stand beside the votes
+    return PATHS
+
+
+ASSEMBLY_PATHS |= _beside()

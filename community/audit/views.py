@@ -77,5 +77,6 @@ def _utc(day: date | None) -> datetime | None:
 
 @bp.app_context_processor
 def _audit_head() -> dict:
-    """Documents that leave the platform (vote results) carry the chain head they were made at."""
-    return {"audit_head": services.current_head}
+    """Documents that leave the platform (vote results) carry the chain head they were made at; oversight pages
+    name audited objects in words, with a link where the object has a page."""
+    return {"audit_head": services.current_head, "target_words": words.target_words, "target_link": words.target_link}

@@ -1,4 +1,4 @@
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from sqlalchemy import select
@@ -72,7 +72,7 @@ def _utc(day: date | None) -> datetime | None:
     if day is None:
         return None
     local = datetime.combine(day, time(), tzinfo=zone())
-    return local.astimezone(timezone.utc).replace(tzinfo=None)
+    return local.astimezone(UTC).replace(tzinfo=None)
 
 
 @bp.app_context_processor

@@ -1,6 +1,6 @@
 """Shared helpers of the HTML pages."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cache, wraps
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -97,7 +97,7 @@ def _local(value: "str | datetime") -> datetime:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     return value.astimezone(_zone(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
 
 

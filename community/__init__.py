@@ -23,7 +23,7 @@ from .core.http import (
     is_api_request,
     refuse_nul_in_forms,
 )
-from .core.web import badge_label, badge_labels, local_time, role_label
+from .core.web import badge_label, badge_labels, local_full, local_time, role_label
 from .extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,6 +95,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.after_request(_security_headers)
     app.context_processor(_template_globals)
     app.add_template_filter(local_time, "when")
+    app.add_template_filter(local_full, "when_full")  # deadlines and ends: always with the date
     # Globals rather than context, so that imported macros see them too.
     app.jinja_env.globals.update(badge_of=policy.badge, badge_label=badge_label, badge_labels=badge_labels,
                                  role_label=role_label)

@@ -30,6 +30,13 @@ def _bool(name: str, default: bool) -> bool:
     return raw.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _zone(name: str) -> str:
+    """A zone name the tz database knows, or refuse to start: a typo would shift every time shown."""
+    from zoneinfo import ZoneInfo
+    ZoneInfo(name)
+    return name
+
+
 def from_environment(instance_path: Path) -> dict:
     env = os.environ
     db_url = env.get("COMMUNITY_DATABASE_URL") or f"sqlite:///{instance_path / 'community.db'}"
@@ -52,6 +59,8 @@ def from_environment(instance_path: Path) -> dict:
         "AUDIT_ANCHOR_PATH": env.get("COMMUNITY_AUDIT_ANCHOR_PATH") or str(instance_path / "audit_anchors.log"),
         "AUDIT_KEY": env.get("COMMUNITY_AUDIT_KEY") or _instance_key(instance_path, "audit_key"),
         "ID_HASH_KEY": env.get("COMMUNITY_ID_HASH_KEY") or _instance_key(instance_path, "id_hash_key"),
+        # The estate's time zone: every time a person reads (pages, chat, notifications, CSV) is shown in it.
+        "BABEL_DEFAULT_TIMEZONE": _zone(env.get("COMMUNITY_TIMEZONE") or "Asia/Shanghai"),
         "CLOSED_RETENTION_DAYS": int(env.get("COMMUNITY_CLOSED_RETENTION_DAYS", 180)),
         "UPLOADS_PER_HOUR": int(env.get("COMMUNITY_UPLOADS_PER_HOUR", 30)),
         # JPEGs are decoded at reduced scale, so they may have more pixels than PNG and WebP, which are not.
@@ -69,7 +78,6 @@ DEFAULTS = {
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,
     "BABEL_DEFAULT_LOCALE": "zh",
-    "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
     "LANGUAGES": ("zh", "en"),
     "RATELIMIT_HEADERS_ENABLED": True,
     "RATELIMIT_ENABLED": True,

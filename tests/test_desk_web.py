@@ -64,7 +64,7 @@ def test_notice_posted_read_and_acknowledged_on_the_web(make_app, staff, owner, 
     assert 'data-unit="1-1-101"' not in tracking and 'data-unit="1-1-201"' in tracking
 
     notifications = page(owner_client, "/notifications")
-    assert 'data-kind="notice"' in notifications and 'href="/desk/notices"' in notifications
+    assert 'data-kind="notice"' in notifications and f'href="/desk/notices/{notice_id}"' in notifications, "it opens the notice"
     assert 'No notices found' in page(owner_client, "/desk/notices?q=不存在&lang=en")
 
 
@@ -111,7 +111,7 @@ def test_repair_filed_handled_and_rated_on_the_web(make_app, staff, owner, commi
     assert re.search(r'class="figure satisfaction" data-rate="100.0"', figures)
     assert "w-100" in figures
     notifications = page(mine, "/notifications")
-    assert 'data-kind="repair"' in notifications and 'href="/desk/repairs"' in notifications
+    assert 'data-kind="repair"' in notifications and f'href="/desk/repairs/{ticket_id}"' in notifications, "it opens the request"
 
 
 def test_not_fixed_at_the_return_visit_on_the_web(make_app, staff, owner):

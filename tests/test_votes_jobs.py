@@ -15,14 +15,16 @@ from tests.test_votes_assembly import announced
 owners = test_votes.owners
 
 
-def vote_notifications(api, user) -> int:
-    return len([n for n in api.get("/notifications", user=user).get_json()["items"] if n["kind"] == "vote"])
+def vote_notifications(api, user) -> list[str]:
+    """The vote notifications a person has, oldest first: each says which step of which vote."""
+    items = api.get("/notifications", user=user).get_json()["items"]
+    return [n["kind"] for n in reversed(items) if n["kind"].startswith("vote")]
 
 
 def test_the_jobs_open_remind_and_close_on_time(api, committee_member, owners):
     start = utcnow()
     vote_id = announced(api, committee_member, closes_at=test_votes.later(days=20))
-    assert vote_notifications(api, owners["王伟"]) == 1  # the announcement
+    assert vote_notifications(api, owners["王伟"]) == ["vote_announced"]
     assert jobs.run(start + timedelta(days=14)) == {"opened": 0, "closed": 0, "reminded": 0}
     assert run_all(start + timedelta(days=15, minutes=1))["votes"] == {"opened": 1, "closed": 0, "reminded": 0}
     assert jobs.run(start + timedelta(days=15, minutes=2)) == {"opened": 0, "closed": 0, "reminded": 0}
@@ -36,7 +38,8 @@ def test_the_jobs_open_remind_and_close_on_time(api, committee_member, owners):
     # A day before the deadline: the owners who have not voted are told, once.
     assert jobs.run(start + timedelta(days=19, hours=1))["reminded"] == 1
     assert jobs.run(start + timedelta(days=19, hours=2))["reminded"] == 0
-    assert vote_notifications(api, owners["王伟"]) == 1 and vote_notifications(api, owners["张敏"]) == 2
+    assert vote_notifications(api, owners["王伟"]) == ["vote_announced", "vote_opened"]
+    assert vote_notifications(api, owners["张敏"]) == ["vote_announced", "vote_opened", "vote_closing"]
     assert jobs.run(start + timedelta(days=20, minutes=1)) == {"opened": 0, "closed": 1, "reminded": 0}
     assert jobs.run(start + timedelta(days=20, minutes=2))["closed"] == 0
     with frozen(start + timedelta(days=20, minutes=3)):

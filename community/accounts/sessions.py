@@ -19,6 +19,7 @@ from ..audit import services as audit
 from ..core import events, identity, policy
 from ..core.errors import Denied, Invalid, InvalidCredentials, NotFound, RateLimited
 from ..core.timeutil import iso, utcnow
+from ..core.web import local_full
 from ..extensions import db
 from ..rules import services as rules
 from .models import ApiToken, ResetCode, User, WebSession
@@ -72,7 +73,7 @@ def check_standing(user: User) -> None:
         raise Denied(_("Your account may not sign in."), code="forbidden")
     suspension = sanctions.in_force(user.id, "suspend")
     if suspension is not None:
-        raise Denied(_("Your account is suspended until %(until)s.", until=iso(suspension.ends_at)),
+        raise Denied(_("Your account is suspended until %(until)s.", until=local_full(suspension.ends_at)),
                      code="suspended", **sanctions.facts(suspension))
 
 
@@ -91,7 +92,7 @@ def require_writer(actor) -> None:
     """Whoever posts or chats must be approved, not muted, and have accepted the current rules."""
     policy.require_member(actor)
     if actor.muted_until is not None and actor.muted_until > utcnow():
-        raise Denied(_("You are muted until %(until)s.", until=iso(actor.muted_until)), code="muted",
+        raise Denied(_("You are muted until %(until)s.", until=local_full(actor.muted_until)), code="muted",
                      until=iso(actor.muted_until))
     rules.require_accepted(actor)
 

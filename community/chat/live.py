@@ -43,6 +43,17 @@ def sanctioned(user_id: int, event: dict, *, disconnect: bool) -> None:
     events.queue("chat.sanctioned", user_id=user_id, event=event, disconnect=disconnect)
 
 
+def desk_changed() -> None:
+    """The front desk's queue changed (a resident wrote, staff answered or closed): the desk page reloads its list."""
+    if not any(kind == "chat.desk_queue" for kind, _f in events.pending()):
+        events.queue("chat.desk_queue")
+
+
+@events.handler("chat.desk_queue")
+def _push_desk_queue() -> None:
+    socketio.emit("desk_queue", {}, to=STAFF_WATCH)
+
+
 @events.handler("chat.message")
 def _push_message(payload: dict) -> None:
     if payload["status"] == "visible":

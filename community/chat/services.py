@@ -250,6 +250,7 @@ def _desk_activity(actor, room: Room, now: datetime) -> None:
         conversation.waiting_since = conversation.waiting_since or now
     else:
         conversation.waiting_since = None  # staff answered
+    live.desk_changed()
 
 
 def desk(actor) -> list[dict]:
@@ -275,6 +276,7 @@ def close_desk(actor, user_id: int) -> None:
     conversation.status, conversation.closed_at, conversation.closed_by_id = "closed", utcnow(), actor.id
     conversation.waiting_since = None
     audit.record(actor, "desk.closed", f"desk:{user_id}", {})
+    live.desk_changed()
     db.session.commit()
 
 

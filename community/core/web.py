@@ -1,6 +1,6 @@
 """Shared helpers of the HTML pages."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cache, wraps
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -9,6 +9,7 @@ from flask import current_app, flash, redirect, request, url_for
 from flask_login import current_user, logout_user
 
 from .errors import AppError
+from .timeutil import utcnow
 
 
 def login_required(view):
@@ -73,17 +74,45 @@ def safe_next(target) -> str | None:
 
 
 def local_time(value: "str | datetime | None") -> str:
-    """A time from a service (an ISO string, or a datetime, naive ones being UTC) in the estate's time zone.
-    Called for every post of a long thread, so it reads the configured zone directly instead of going through
-    Flask-Babel's per-call context lookups, and takes datetimes without a round trip through a string."""
+    """A time from a service (an ISO string, or a datetime, naive ones being UTC) as a person reads it, in the
+    estate's time zone: "09:17" today, "12-03 09:17" earlier this year, "2025-12-03 09:17" before. Called for
+    every post of a long thread, so it reads the configured zone directly instead of going through Flask-Babel's
+    per-call context lookups, and takes datetimes without a round trip through a string."""
     if not value:
         return ""
-    zone = _zone(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    local = _local(value)
+    today = _local(utcnow()).date()
+    if local.date() == today:
+        return local.strftime("%H:%M")
+    if local.year == today.year:
+        return local.strftime("%m-%d %H:%M")
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
+def local_full(value: "str | datetime | None") -> str:
+    """The date and time in the estate's zone, always with the year: sentences ("muted until …"), records."""
+    return _local(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def local_stamp(value: "datetime | None") -> str:
+    """For files people open in a spreadsheet (CSV): local time with its offset, "2026-12-03T09:17:00+08:00"."""
+    return _local(value).isoformat(timespec="seconds") if value else ""
+
+
+def zone_name() -> str:
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def zone() -> ZoneInfo:
+    return _zone(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def _local(value: "str | datetime") -> datetime:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(_zone(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
 
 
 @cache

@@ -14,6 +14,7 @@ from sqlalchemy import func, or_, select
 from ..core import policy, validation
 from ..core.errors import Invalid
 from ..core.timeutil import iso, utcnow
+from ..core.web import local_stamp
 from ..estate.models import Building, Unit
 from ..extensions import db
 from .common import estate_zone, percent
@@ -123,8 +124,8 @@ def _figure_rows(start: datetime, kind: str | None):
 
 
 def _stamp(at: datetime | None) -> str:
-    """As ``iso``, for many rows: isoformat is several times faster than strftime."""
-    return at.isoformat(timespec="milliseconds") + "Z" if at else ""
+    """A file people open in a spreadsheet: the estate's local time with its offset (the API keeps UTC)."""
+    return local_stamp(at)
 
 
 def _cell(value) -> str:

@@ -46,7 +46,7 @@ def post_notice(actor, data: dict) -> Notice:
     message = chat.post_link(actor, "announcements", title, f"/desk/notices/{notice.id}", f"notice-{notice.id}", now)
     notice.message_id = message.id
     recipients = [uid for uid in _audience_users([b.id for b in buildings]) if uid != actor.id]
-    notify(recipients, "notice", actor_id=actor.id, now=now)
+    notify(recipients, "notice", actor_id=actor.id, target=f"notice:{notice.id}", detail={"title": title}, now=now)
     audit.record(actor, "notice.posted", f"notice:{notice.id}", {
         "category": category, "buildings": [b.code for b in buildings], "must_acknowledge": must_acknowledge,
         "message": message.id, "recipients": len(recipients)})

@@ -165,7 +165,8 @@ def _advance(actor, kind: str, ticket_id: int, action: str, allowed_from: tuple[
         found.department, found.worker = department, worker
     db.session.add(TicketEvent(ticket_id=found.id, actor_id=actor.id, action=action, status=found.status,
                                department=department, worker=worker, note=note, at=now))
-    notify([found.author_id], found.kind, actor_id=actor.id, now=now)
+    notify([found.author_id], found.kind, actor_id=actor.id, target=f"ticket:{found.id}",
+           detail={"action": action, "status": found.status}, now=now)
     detail = {"status": found.status, "note": note is not None}
     if department is not None:
         detail.update(department=department, worker=worker)

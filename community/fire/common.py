@@ -111,10 +111,10 @@ def soon(today: date) -> date:
     return today + timedelta(days=alert_days())
 
 
-def notify(user_ids, kind: str) -> None:
-    """Tell people something changed for them (the caller commits)."""
+def notify(user_ids, kind: str, target: str | None = None, detail: dict | None = None) -> None:
+    """Tell people something changed for them (the caller commits); ``target`` is what the notification opens."""
     from ..notifications.services import notify as write
-    write(set(user_ids), kind)
+    write(set(user_ids), kind, target=target, detail=detail)
 
 
 def upload(actor, data: bytes) -> int:

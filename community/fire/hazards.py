@@ -60,7 +60,7 @@ def report(actor, data: dict) -> FireHazard:
     db.session.add(FireHazardStep(hazard_id=found.id, actor_id=actor.id, step="reported", at=now))
     common.notify(db.session.scalars(select(User.id).where(User.role.in_(policy.STAFF),
                                                                     User.status == "approved")),
-                  "fire_hazard")
+                  "fire_hazard", f"fire_hazard:{found.id}", {"step": "reported"})
     db.session.commit()
     return found
 
@@ -100,7 +100,7 @@ def advance(actor, hazard_id: int, step: str, data: dict) -> FireHazard:
     else:
         recorded = f"reported_to_{authority}" if step == "report_authority" else leads_to
     db.session.add(FireHazardStep(hazard_id=found.id, actor_id=actor.id, step=recorded, note=note, at=now))
-    common.notify([found.reporter_id], "fire_hazard")
+    common.notify([found.reporter_id], "fire_hazard", f"fire_hazard:{found.id}", {"step": step})
     audit.record(actor, f"fire.hazard_{step}", f"fire_hazard:{found.id}", {"status": leads_to})
     db.session.commit()
     return found

@@ -249,7 +249,8 @@ def _sanction(actor, subject: User, kind: str, clause: str, reason: str, data: d
         revoke_all_tokens(subject)
         if kind == "blacklist":
             subject.status = "blacklisted"
-    notifications.notify([subject.id], "sanction", now=now)
+    notifications.notify([subject.id], "sanction", target=f"sanction:{sanction.id}",
+                         detail={"kind": kind, "until": iso(sanction.ends_at)}, now=now)
     return sanction
 
 
@@ -282,7 +283,7 @@ def _lift(actor, data: dict) -> tuple[ModerationAction, Sanction]:
 def _logged_lift(actor, sanction: Sanction, reason: str | None, *, via_appeal: bool) -> ModerationAction:
     """Lift a sanction and put it in the moderation log, whether staff lift it directly or on appeal;
     the caller commits."""
-    lift(actor, sanction, reason)
+    lift(actor, sanction, reason, tell=not via_appeal)
     target = f"sanction:{sanction.id}"
     record = ModerationAction(action="lift", target=target, reason=reason, actor_id=actor.id,
                               snapshot={"kind": sanction.kind, "user_id": sanction.user_id,
@@ -294,8 +295,9 @@ def _logged_lift(actor, sanction: Sanction, reason: str | None, *, via_appeal: b
     return record
 
 
-def lift(actor, sanction: Sanction, reason: str | None) -> None:
-    """End a sanction now; the caller audits and commits."""
+def lift(actor, sanction: Sanction, reason: str | None, *, tell: bool = True) -> None:
+    """End a sanction now (``tell``: notify the person; an appeal's decision tells them itself); the caller
+    audits and commits."""
     now = utcnow()
     sanction.lifted_at, sanction.lifted_by_id, sanction.lift_reason = now, actor.id, reason
     subject = db.session.get(User, sanction.user_id)
@@ -304,7 +306,8 @@ def lift(actor, sanction: Sanction, reason: str | None) -> None:
     if sanction.kind == "mute":
         other = sanctions.in_force(subject.id, "mute")
         subject.muted_until = other.ends_at if other is not None and other.id != sanction.id else None
-    notifications.notify([subject.id], "sanction_lifted", now=now)
+    if tell:
+        notifications.notify([subject.id], "sanction_lifted", target=f"sanction:{sanction.id}", now=now)
 
 
 def preview(kind: str, row) -> str:
@@ -356,7 +359,7 @@ def decide_appeal(actor, appeal_id: int, outcome, reason) -> Appeal:
     found.status, found.decided_by_id, found.decided_at, found.reason = outcome, actor.id, utcnow(), reason
     if outcome == "lifted" and sanction.lifted_at is None:
         _logged_lift(actor, sanction, reason, via_appeal=True)
-    notifications.notify([found.user_id], "appeal_decided")
+    notifications.notify([found.user_id], "appeal_decided", target=f"appeal:{found.id}", detail={"outcome": outcome})
     audit.record(actor, "appeal.decided", f"appeal:{found.id}", {"outcome": outcome, "reason": reason,
                                                                  "sanction_id": sanction.id})
     db.session.commit()

@@ -1,24 +1,32 @@
-"""Every notification is written here: one entry per event and person, in the writer's transaction."""
+"""Every notification is written here: one entry per event and person, in the writer's transaction. Each says
+what happened in words (``texts.describe``) and opens the object it is about (``texts.link``); once the write
+commits, each person's open pages hear ``notification {"count", "item"}`` on their own socket room."""
 
-from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, insert, select, update
 
 from ..accounts import services as accounts
-from ..core import policy
+from ..core import events, policy
 from ..core.errors import Invalid, is_id
 from ..core.timeutil import iso, utcnow
 from ..extensions import db
+from . import texts
 from .models import Notification
+from .texts import link  # noqa: F401  (where a notification opens: part of this module's interface)
 
 
 def notify(user_ids, kind: str, *, actor_id: int | None = None, thread_id: int | None = None,
-           post_id: int | None = None, now=None) -> None:
-    """Tell each of ``user_ids`` once (the caller commits)."""
+           post_id: int | None = None, target: str | None = None, detail: dict | None = None, now=None) -> None:
+    """Tell each of ``user_ids`` once (the caller commits). ``target`` names the object the notification opens
+    ("ticket:13", "vote:5"); ``detail`` holds what the sentence needs (a status, a title, an end time)."""
+    now = now or utcnow()
+    ids = list(dict.fromkeys(user_ids))
     rows = [{"user_id": user_id, "kind": kind, "actor_id": actor_id, "thread_id": thread_id, "post_id": post_id,
-             "created_at": now or utcnow()} for user_id in dict.fromkeys(user_ids)]
+             "target": target, "detail": detail, "created_at": now} for user_id in ids]
     if rows:
         db.session.execute(insert(Notification), rows)
+        _push(ids, {"kind": kind, "actor_id": actor_id, "thread_id": thread_id, "post_id": post_id,
+                    "target": target, "detail": detail, "created_at": iso(now)})
 
 
 def about_post(post, concerned: dict[int, str], now) -> None:
@@ -26,13 +34,18 @@ def about_post(post, concerned: dict[int, str], now) -> None:
     post is not told again."""
     told = set(db.session.scalars(select(Notification.user_id).where(
         Notification.post_id == post.id, Notification.user_id.in_(list(concerned)))))
+    fresh = {user_id: kind for user_id, kind in concerned.items() if user_id not in told}
     db.session.add_all([Notification(user_id=user_id, kind=kind, actor_id=post.author_id, thread_id=post.thread_id,
-                                     post_id=post.id, created_at=now)
-                        for user_id, kind in concerned.items() if user_id not in told])
+                                     post_id=post.id, created_at=now) for user_id, kind in fresh.items()])
+    for kind in dict.fromkeys(fresh.values()):
+        _push([u for u, k in fresh.items() if k == kind], {
+            "kind": kind, "actor_id": post.author_id, "thread_id": post.thread_id, "post_id": post.id,
+            "target": None, "detail": None, "created_at": iso(now)})
 
 
 def notifications(actor, *, before: int | None = None, limit: int = 50) -> list[dict]:
-    """Newest first; ``before`` pages back through older ones."""
+    """Newest first; ``before`` pages back through older ones (keyset on the (user, id) index). Three statements
+    whatever the page size: the rows, their actors' cards, the titles of their threads."""
     policy.require_member(actor)
     query = select(Notification).where(Notification.user_id == actor.id)
     if before:
@@ -40,9 +53,15 @@ def notifications(actor, *, before: int | None = None, limit: int = 50) -> list[
     rows = list(db.session.scalars(query.order_by(Notification.id.desc()).limit(limit)))
     cards = accounts.public_cards({n.actor_id for n in rows if n.actor_id})
     titles = _thread_titles({n.thread_id for n in rows if n.thread_id})
-    return [{"id": n.id, "kind": n.kind, "link": link(n), "actor": cards.get(n.actor_id), "thread_id": n.thread_id,
-             "post_id": n.post_id, "title": titles.get(n.thread_id), "created_at": iso(n.created_at),
-             "read": n.read_at is not None} for n in rows]
+    out = []
+    for n in rows:
+        card = cards.get(n.actor_id)
+        item = {"id": n.id, "kind": n.kind, "link": texts.link(n), "actor": card, "thread_id": n.thread_id,
+                "post_id": n.post_id, "target": n.target, "title": titles.get(n.thread_id),
+                "created_at": iso(n.created_at), "read": n.read_at is not None}
+        item["text"] = texts.describe(n, card["display_name"] if card else None, item["title"])
+        out.append(item)
+    return out
 
 
 def unread_count(actor) -> int:
@@ -70,30 +89,27 @@ def _thread_titles(ids: set[int]) -> dict[int, str]:
     return dict(db.session.execute(select(Thread.id, Thread.title).where(Thread.id.in_(ids))).all())
 
 
-# Where a notification opens, by kind; a kind of a thread's post (reply, mention) opens the post.
-LINKS = {
-    "sanction": lambda n: url_for("moderation.standing"),
-    "sanction_lifted": lambda n: url_for("moderation.standing"),
-    "appeal_decided": lambda n: url_for("moderation.standing"),
-    "notice": lambda n: url_for("desk.notices"),
-    "repair": lambda n: url_for("desk.tickets", plural="repairs"),
-    "complaint": lambda n: url_for("desk.tickets", plural="complaints"),
-    "suggestion": lambda n: url_for("desk.tickets", plural="suggestions"),
-    "vote": lambda n: url_for("votes.index"),
-    "fees": lambda n: url_for("fees.hub"),
-    "fire_hazard": lambda n: url_for("fire.hazard_list"),
-    "fire_alert": lambda n: url_for("fire.hub"),
-    "fund_answer": lambda n: url_for("fund.overview"),
-    "fund_overdue": lambda n: url_for("fund.overview"),
-    "fund_low": lambda n: url_for("fund.overview"),
-    "petition": lambda n: url_for("assembly.petitions"),
-}
+# ---- live: the badge and the newest item, after commit ----------------------------------------------
+
+def _push(user_ids: list[int], fields: dict) -> None:
+    events.queue("notification", user_ids=user_ids, fields=fields)
 
 
-def link(n) -> str:
-    """The page a notification opens (a path on this site)."""
-    if n.kind in LINKS:
-        return LINKS[n.kind](n)
-    if n.thread_id:
-        return url_for("boards.thread", thread_id=n.thread_id, _anchor=f"post-{n.post_id}" if n.post_id else None)
-    return url_for("accounts.home")
+@events.handler("notification")
+def _send(user_ids: list[int], fields: dict) -> None:
+    """Each person's unread count (one grouped statement for all of them) and the item, to their own room."""
+    from flask import current_app
+
+    from ..chat.live import user_room
+    from ..extensions import socketio
+
+    counts = dict(db.session.execute(select(Notification.user_id, func.count(Notification.id)).where(
+        Notification.user_id.in_(user_ids), Notification.read_at.is_(None)).group_by(Notification.user_id)).all())
+    row = Notification(**{k: v for k, v in fields.items() if k != "created_at"})
+    card = accounts.public_cards({row.actor_id}).get(row.actor_id) if row.actor_id else None
+    title = _thread_titles({row.thread_id}).get(row.thread_id) if row.thread_id else None
+    with current_app.test_request_context("/"):  # links and words outside the writer's request (jobs too)
+        item = {"kind": row.kind, "text": texts.describe(row, card["display_name"] if card else None, title),
+                "link": texts.link(row), "created_at": fields["created_at"]}
+    for user_id in user_ids:
+        socketio.emit("notification", {"count": counts.get(user_id, 0), "item": item}, to=user_room(user_id))

@@ -79,9 +79,10 @@ def dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def notify(user_ids, vote: Vote) -> int:
-    """The one place votes reach notifications. The caller commits."""
+def notify(user_ids, vote: Vote, event: str) -> int:
+    """The one place votes reach notifications: ``event`` is announced, opened, closing, extended, result or
+    final. The caller commits."""
     from ..notifications.services import notify as write
     ids = sorted(set(user_ids))
-    write(ids, "vote")
+    write(ids, f"vote_{event}", target=f"vote:{vote.id}", detail={"title": vote.title})
     return len(ids)

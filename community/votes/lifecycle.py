@@ -13,6 +13,7 @@ from ..audit import services as audit
 from ..core import policy
 from ..core.errors import Conflict, Invalid
 from ..core.timeutil import iso, utcnow
+from ..core.web import local_full
 from ..estate.models import Building, Owner, Unit
 from ..extensions import db
 from . import tally
@@ -76,7 +77,7 @@ def _freeze(vote: Vote, actor, status: str) -> int:
             select(VoteCandidate.id).where(VoteCandidate.item_id == item.id).order_by(VoteCandidate.position))]
     db.session.execute(VoteItemCount.__table__.insert(), rows)
     db.session.refresh(vote)
-    _notify_scope(vote)
+    _notify_scope(vote, "opened" if status == "open" else "announced")
     return len(holdings)
 
 
@@ -86,9 +87,9 @@ def owner_users(unit_ids) -> list[int]:
     return list(db.session.scalars(select(User.id).where(User.id_hash.in_(hashes), User.status == "approved")))
 
 
-def _notify_scope(vote: Vote) -> int:
+def _notify_scope(vote: Vote, event: str) -> int:
     units = select(VoteVoterUnit.unit_id).where(VoteVoterUnit.vote_id == vote.id)
-    return notify(owner_users(units), vote)
+    return notify(owner_users(units), vote, event)
 
 
 def _frozen_detail(vote: Vote, units: int) -> dict:
@@ -125,7 +126,7 @@ def open_vote(actor, vote_id: int) -> Vote:
     if vote.status != "announced":
         raise Conflict(_("Only an announced vote can be opened."))
     if vote.opens_at > utcnow():
-        raise Conflict(_("The notice period runs until %(at)s.", at=iso(vote.opens_at)))
+        raise Conflict(_("The notice period runs until %(at)s.", at=local_full(vote.opens_at)))
     if not start(vote, actor):
         raise Conflict(_("Only an announced vote can be opened."))
     db.session.commit()
@@ -143,6 +144,7 @@ def start(vote: Vote, actor, now=None) -> bool:
     if done.rowcount != 1:
         return False
     audit.record(actor, "vote.opened", f"vote:{vote.id}", {"by": "committee" if actor else "schedule"})
+    _notify_scope(vote, "opened")
     return True
 
 
@@ -202,6 +204,7 @@ def finish(vote: Vote, actor, reason: str | None = None, now=None) -> bool:
     if reason:
         detail["reason"] = reason
     audit.record(actor, "vote.closed", f"vote:{vote.id}", detail)
+    _notify_scope(vote, "result")
     return True
 
 
@@ -289,7 +292,7 @@ def extend(actor, vote_id: int, closes_at) -> Vote:
     db.session.refresh(vote)
     units = select(VoteVoterUnit.unit_id).join(VoteVoter, VoteVoter.id == VoteVoterUnit.voter_id).where(
         VoteVoterUnit.vote_id == vote.id, VoteVoter.voted.is_(False))
-    told = notify(owner_users(units), vote)
+    told = notify(owner_users(units), vote, "extended")
     audit.record(actor, "vote.extended", f"vote:{vote.id}",
                  {"closes_at_before": iso(before), "closes_at": iso(vote.closes_at), "notified": told})
     db.session.commit()
@@ -303,7 +306,7 @@ def finalize(actor, vote_id: int) -> Vote:
     if vote.status != "closed":
         raise Conflict(_("Only a closed vote can be made final."))
     if utcnow() < vote.objection_until:
-        raise Conflict(_("Objections may be made until %(at)s.", at=iso(vote.objection_until)))
+        raise Conflict(_("Objections may be made until %(at)s.", at=local_full(vote.objection_until)))
     if unanswered(vote):
         raise Conflict(_("Every objection must be answered first."))
     done = db.session.execute(update(Vote).where(Vote.id == vote.id, Vote.status == "closed").values(
@@ -313,7 +316,7 @@ def finalize(actor, vote_id: int) -> Vote:
         raise Conflict(_("Only a closed vote can be made final."))
     db.session.refresh(vote)
     audit.record(actor, "vote.finalized", f"vote:{vote.id}", {"electorate_hash": vote.electorate_hash})
-    _notify_scope(vote)
+    _notify_scope(vote, "final")
     db.session.commit()
     return vote
 
@@ -327,7 +330,7 @@ def remind(vote: Vote, now) -> int:
         return 0
     units = select(VoteVoterUnit.unit_id).join(VoteVoter, VoteVoter.id == VoteVoterUnit.voter_id).where(
         VoteVoterUnit.vote_id == vote.id, VoteVoter.voted.is_(False))
-    return notify(owner_users(units), vote)
+    return notify(owner_users(units), vote, "closing")
 
 
 def has_result(vote: Vote) -> bool:

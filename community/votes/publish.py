@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from ..core import policy
 from ..core.errors import Conflict, Denied
 from ..core.timeutil import iso, utcnow
+from ..core.web import local_stamp
 from ..estate.models import Building, Unit
 from ..extensions import db
 from . import ballots, procedure, tally
@@ -188,7 +189,7 @@ def result_csv(actor, vote_id: int) -> tuple[str, str]:
     writer.writerow(["title", "", "", vote.title])
     writer.writerow(["matter", "", "", vote.matter])
     writer.writerow(["secret", "", "", str(vote.secret).lower()])
-    writer.writerow(["closed_at", "", "", iso(vote.closed_at)])
+    writer.writerow(["closed_at", "", "", local_stamp(vote.closed_at)])
     writer.writerow(["electorate_hash", "", "", vote.electorate_hash])
     writer.writerow(["electorate", vote.persons_total, tally.format_area(vote.area_total_centi), ""])
     writer.writerow(["participating", vote.persons_participating,

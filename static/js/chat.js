@@ -42,10 +42,24 @@
   });
 
   function when(iso) {
-    // The same "YYYY-MM-DD HH:MM" in the estate's time zone as the server's `when` filter.
-    const parts = {};
-    for (const part of clock.formatToParts(new Date(iso))) parts[part.type] = part.value;
-    return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+    // As the server's `when` filter, in the estate's time zone: "09:17" today, "12-03 09:17" this year,
+    // "2025-12-03 09:17" before.
+    const p = parts(new Date(iso));
+    const today = parts(new Date());
+    if (p.year === today.year && p.month === today.month && p.day === today.day) return `${p.hour}:${p.minute}`;
+    if (p.year === today.year) return `${p.month}-${p.day} ${p.hour}:${p.minute}`;
+    return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+  }
+
+  function whenFull(iso) {
+    const p = parts(new Date(iso));
+    return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+  }
+
+  function parts(date) {
+    const found = {};
+    for (const part of clock.formatToParts(date)) found[part.type] = part.value;
+    return found;
   }
 
   function fill(template, values) {
@@ -321,6 +335,7 @@
   }
 
   const socket = window.io({ reconnectionDelayMax: 5000 });
+  window.linliSocket = socket; // live.js listens on the same connection (the badge, the desk queue)
 
   async function enter() {
     const before = highest;
@@ -383,7 +398,7 @@
     status(data.tRoomLeft, "closed");
   });
   socket.on("sanctioned", (s) => {
-    const until = s.until ? when(s.until) : "";
+    const until = s.until ? whenFull(s.until) : "";
     const text = {
       warn: data.tWarn,
       mute: fill(data.tMute, { until }),

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..accounts import services as accounts
 from ..accounts.services import user_for_token
@@ -115,10 +115,11 @@ def thread(thread_id: int):
     except RulesNotAccepted:
         rules_pending = True
     can_reply = found["can_reply"] and not rules_pending
+    labels, permissions = _labels(found), _permissions(me, found)
     return render_template(
-        "boards/thread.html", thread=found, rows=_rows(me, found, can_reply), form=form, parent=parent,
-        preview=preview, uploaded=uploaded, rules_pending=rules_pending, can_reply=can_reply,
-        opening=_opening(me, found, can_reply))
+        "boards/thread.html", thread=found, rows=_rows(me, found, can_reply, labels, permissions), form=form,
+        parent=parent, preview=preview, uploaded=uploaded, rules_pending=rules_pending, can_reply=can_reply,
+        opening=_opening(me, found, can_reply, labels, permissions))
 
 
 def _hidden_text(item: dict, kind: str) -> str:
@@ -133,18 +134,23 @@ def _hidden_text(item: dict, kind: str) -> str:
 def _labels(found: dict) -> dict[int, Markup]:
     """What follows each author's name (their badge, or their building), escaped and translated once per author
     rather than once per post."""
-    labels = {}
+    labels: dict[int, Markup] = {}
+    tails: dict = {}  # by badge or building: a hundred authors share a handful of them
     for card in [found["author"], *(p["author"] for p in found["posts"])]:
         if card["id"] in labels:
             continue
         badge = policy.badge(card)
-        if badge:
-            label = Markup(' <span class="tag tag-{}">{}</span>').format(badge, badge_label(badge))
-        elif card["building"]:
-            label = Markup(' <span class="muted">{}</span>').format(_("Building %(b)s", b=card["building"]))
-        else:
-            label = Markup("")
-        labels[card["id"]] = Markup("<b>{}</b>").format(card["display_name"]) + label
+        key = badge or card["building"]
+        tail = tails.get(key)
+        if tail is None:
+            if badge:
+                tail = f' <span class="tag tag-{badge}">{escape(badge_label(badge))}</span>'
+            elif key:
+                tail = f' <span class="muted">{escape(_("Building %(b)s", b=key))}</span>'
+            else:
+                tail = ""
+            tails[key] = tail
+        labels[card["id"]] = Markup(f"<b>{escape(card['display_name'])}</b>{tail}")
     return labels
 
 
@@ -159,15 +165,15 @@ def _permissions(me, found: dict) -> tuple:
     return editable, policy.can(me, "content.history"), policy.can(me, "report.create")
 
 
-def _opening(me, found: dict, can_reply: bool) -> dict:
-    editable, can_history, can_report = _permissions(me, found)
+def _opening(me, found: dict, can_reply: bool, labels: dict, permissions: tuple) -> dict:
+    editable, can_history, can_report = permissions
     post_id = found["opening_post_id"]
-    return {"meta": _labels(found)[found["author"]["id"]], "reply": can_reply and post_id,
+    return {"meta": labels[found["author"]["id"]], "reply": can_reply and post_id,
             "edit": post_id in editable, "history": can_history and found["edited"],
             "report": can_report and found["author"]["id"] != me.id}
 
 
-def _rows(me, found: dict, can_reply: bool) -> list[dict]:
+def _rows(me, found: dict, can_reply: bool, labels: dict, permissions: tuple) -> list[dict]:
     """Each reply flat, in the order of the tree (a reply follows the post it answers, depth first), with its
     depth (capped for indenting), a short quote of the post it answers, and what this reader may do with it."""
     replies = found["posts"]
@@ -175,8 +181,7 @@ def _rows(me, found: dict, can_reply: bool) -> list[dict]:
     children: dict[int | None, list[dict]] = defaultdict(list)
     for p in replies:  # in id order: a parent always comes before its replies
         children[p["parent_id"] if p["parent_id"] in by_id else None].append(p)
-    labels = _labels(found)
-    editable, can_history, can_report = _permissions(me, found)
+    editable, can_history, can_report = permissions
     opening_id, my_id = found["opening_post_id"], me.id
     rows = []
     stack = [(p, 0) for p in reversed(children[None])]

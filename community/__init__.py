@@ -12,7 +12,7 @@ from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from . import config as settings
-from .core import policy
+from .core import policy, reads
 from .core.errors import AppError
 from .core.http import (
     API_BLUEPRINTS,
@@ -46,6 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     app.json = JSONProvider(app)
+    app.json.ensure_ascii = False  # Flask 3 reads this, not JSON_AS_ASCII: Chinese as UTF-8, not \uXXXX escapes
     if app.config.get("PROXY_HOPS"):  # the client address as the trusted reverse proxies saw it
         from werkzeug.middleware.proxy_fix import ProxyFix
         hops = app.config["PROXY_HOPS"]
@@ -91,6 +92,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.cli.add_command(group)
 
     _register_errors(app)
+    reads.init_app(app)  # read markers written after the response, never on the request path
     app.before_request(refuse_nul_in_forms)
     app.after_request(_security_headers)
     app.context_processor(_template_globals)

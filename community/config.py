@@ -81,5 +81,4 @@ DEFAULTS = {
     "LANGUAGES": ("zh", "en"),
     "RATELIMIT_HEADERS_ENABLED": True,
     "RATELIMIT_ENABLED": True,
-    "JSON_AS_ASCII": False,
 }

@@ -70,9 +70,12 @@ def database(tmp_path_factory):
 
 class IsolatedClient(FlaskClient):
     """Each request runs in a fresh context, with its own app context, ``g`` and database session, as on a
-    real server; the test's own app context (used to set up data through services) is left alone."""
+    real server; the test's own app context (used to set up data through services) is left alone. The body is
+    read and the response closed before the call returns, as a server does once it has sent it: what runs after
+    the response (read markers, ``core.reads``) has run too."""
 
     def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash
 
 from ..audit import services as audit
-from ..core import events, identity, policy
+from ..core import events, identity, policy, reads
 from ..core.errors import Denied, Invalid, InvalidCredentials, NotFound, RateLimited
 from ..core.timeutil import iso, utcnow
 from ..core.web import local_full
@@ -120,9 +120,19 @@ def user_for_token(token: str) -> User | None:
     if row is None or not _alive(row.created_at, row.last_used_at, now):
         return None
     if row.last_used_at is None or row.last_used_at < now - TOUCH_EVERY:
-        db.session.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
-        db.session.commit()
+        reads.defer("token_used", row.id, token_id=row.id, at=now)
     return row.user
+
+
+@reads.writer("token_used")
+def _touch_token(token_id: int, at) -> None:
+    """Last use is written after the response (``core.reads``): a request that only reads writes nothing."""
+    db.session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=at))
+
+
+@reads.writer("session_seen")
+def _touch_session(session_id: int, at) -> None:
+    db.session.execute(update(WebSession).where(WebSession.id == session_id).values(last_seen_at=at))
 
 
 def revoke_token(token: str) -> None:
@@ -206,8 +216,7 @@ def load_session_user(session_id: str) -> User | None:
         if row is None or row.ended_at is not None or not _alive(row.created_at, row.last_seen_at, now):
             return None
         if row.last_seen_at < now - TOUCH_EVERY:
-            db.session.execute(update(WebSession).where(WebSession.id == row.id).values(last_seen_at=now))
-            db.session.commit()
+            reads.defer("session_seen", row.id, session_id=row.id, at=now)
         user._session_key = parts[2]
     return user
 

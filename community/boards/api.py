@@ -2,7 +2,7 @@ from flask import current_app, jsonify, request
 
 from ..core.http import actor, api_blueprint, int_arg, json_body
 from ..extensions import limiter
-from . import media, search, services
+from . import media, page, search, services
 
 bp = api_blueprint("boards_api")
 
@@ -29,7 +29,7 @@ def start_thread(slug: str):
 
 @bp.get("/threads/<int:thread_id>")
 def thread(thread_id: int):
-    return jsonify(services.thread_page(actor(), thread_id))
+    return jsonify(page.as_json(page.thread_page(actor(), thread_id)))
 
 
 @bp.post("/threads/<int:thread_id>/posts")

@@ -89,35 +89,6 @@ def _thread_cursor(value: str) -> tuple[bool, datetime, int]:
         raise Invalid(_("This cursor is not valid."), field="before") from None
 
 
-def thread_page(actor, thread_id: int) -> dict:
-    """A thread with every reply the reader may see; marks it read."""
-    found = thread(actor, thread_id)
-    posts = list(db.session.scalars(
-        select(Post).where(Post.thread_id == found.id, scope.content(actor, Post)).order_by(Post.id)))
-    opening = next((p for p in posts if p.opening), None)
-    cards = accounts.public_cards({p.author_id for p in posts} | {found.author_id})
-    replies = [p for p in posts if not p.opening]
-    page = {
-        "id": found.id, "board": found.board.slug, "title": found.title, "author": cards[found.author_id],
-        "body_html": opening.body_html if opening else "", "opening_post_id": opening.id if opening else None,
-        "status": found.status, "locked": found.locked, "pinned": found.pinned, "created_at": iso(found.created_at),
-        "edited": bool(opening and opening.edited_at), "can_reply": policy.can(actor, "thread.reply", found),
-        "posts": [serialize_post(p, cards[p.author_id]) for p in replies],
-    }
-    _mark_read(actor, found)  # after reading every row: the commit expires them, and each would be fetched again
-    return page
-
-
-def _mark_read(actor, found: Thread) -> None:
-    if not found.last_post_id:
-        return
-    updated = db.session.execute(update(ThreadRead).where(
-        ThreadRead.user_id == actor.id, ThreadRead.thread_id == found.id).values(last_post_id=found.last_post_id))
-    if updated.rowcount == 0:
-        db.session.add(ThreadRead(user_id=actor.id, thread_id=found.id, last_post_id=found.last_post_id))
-    db.session.commit()
-
-
 def revisions(actor, post_id: int) -> list[dict]:
     policy.require(actor, "content.history")
     post = fetch.get(actor, Post, post_id, message=_("No such post."))

@@ -6,18 +6,18 @@ from types import SimpleNamespace
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..accounts import services as accounts
 from ..accounts.services import user_for_token
 from ..core import policy, sanitize
-from ..core.errors import AppError, Invalid, RulesNotAccepted, RuleViolation
+from ..core.errors import AppError, Invalid, NotFound, RulesNotAccepted, RuleViolation
 from ..core.http import bearer_token
 from ..core.web import actor, attach_error, badge_label, login_required
 from ..moderation import services as moderation
 from ..rules import reasons
 from ..rules import services as rules
-from . import media, services
+from . import media, page, services
 from .forms import EditForm, ReplyForm, ReportForm, SearchForm, ThreadForm
 from .search import search as search_boards
 
@@ -106,86 +106,129 @@ def thread(thread_id: int):
             return _to_rules(error)
         except AppError as error:
             _show_error(form, error)
-    page = services.thread_page(actor(), thread_id)
-    rows, parent = _arrange(page, form.parent_id.data)
+    me = actor()
+    try:
+        found = page.thread_page(me, thread_id, placeholders=True)
+    except NotFound:
+        hidden = page.hidden_thread(me, thread_id)
+        if hidden is None:
+            raise
+        return render_template("boards/thread_hidden.html", thread=hidden, text=_hidden_text(hidden, "thread"))
+    parent = _parent(found, form.parent_id.data)
     if parent is None:
         form.parent_id.data = None
     elif request.method == "GET" and request.args.get("quote") == "1":
-        form.body.data = sanitize.quote(services.post(actor(), parent["id"]).body, parent["author"]["display_name"])
-    me = actor()
+        form.body.data = sanitize.quote(services.post(me, parent["id"]).body, parent["author"]["display_name"])
     try:
         rules.require_accepted(me)
         rules_pending = False
     except RulesNotAccepted:
         rules_pending = True
+    can_reply = found["can_reply"] and not rules_pending
+    labels, permissions = _labels(found), _permissions(me, found)
     return render_template(
-        "boards/thread.html", thread=page, rows=rows, form=form, parent=parent, preview=preview, uploaded=uploaded,
-        rules_pending=rules_pending, editable=_editable(me, page), labels=_author_labels(page),
-        can_history=policy.can(me, "content.history"), can_report=policy.can(me, "report.create"))
+        "boards/thread.html", thread=found, rows=_rows(me, found, can_reply, labels, permissions), form=form,
+        parent=parent, preview=preview, uploaded=uploaded, rules_pending=rules_pending, can_reply=can_reply,
+        opening=_opening(me, found, can_reply, labels, permissions))
 
 
-def _arrange(page: dict, parent_id: int | None) -> tuple[list[dict], dict | None]:
-    """Each reply's depth (capped for indenting), its place in depth-first order (for wide screens) and, for
-    phones, a short quote of the post it answers. Also the post that ``parent_id`` names, if it is shown here."""
-    replies = page["posts"]
-    by_id = {p["id"]: p for p in replies}
-    opening = {"id": page["opening_post_id"], "author": page["author"], "body_html": page["body_html"]}
-    depth: dict[int, int] = {}
-    children: dict[int | None, list[int]] = defaultdict(list)
-    for p in replies:  # in id order: a parent always comes before its replies
-        known = p["parent_id"] in by_id
-        depth[p["id"]] = depth[p["parent_id"]] + 1 if known else 0
-        children[p["parent_id"] if known else None].append(p["id"])
-    order: dict[int, int] = {}
-    stack = children[None][::-1]
-    while stack:
-        post_id = stack.pop()
-        order[post_id] = len(order)
-        stack.extend(children[post_id][::-1])
-    rows = []
-    for p in replies:
-        answered = by_id.get(p["parent_id"])
-        if answered:
-            quote = {"id": answered["id"], "author": answered["author"]["display_name"],
-                     "text": _excerpt(answered["body_html"])}
-        elif p["parent_id"] and p["parent_id"] != opening["id"]:
-            quote = {"id": None, "author": None, "text": None}  # answers a post this reader is not shown
-        else:
-            quote = None
-        rows.append({"post": p, "depth": min(depth[p["id"]], MAX_INDENT), "tree": order[p["id"]], "quote": quote})
-    parent = opening if parent_id and parent_id == opening["id"] else by_id.get(parent_id)
-    if parent is not None:
-        parent = {"id": parent["id"], "author": parent["author"], "text": _excerpt(parent["body_html"])}
-    return rows, parent
+def _hidden_text(item: dict, kind: str) -> str:
+    clause = item.get("hidden_clause")
+    if kind == "thread":
+        return _("This thread was hidden for breaking clause %(clause)s.", clause=clause) if clause else \
+            _("This thread was hidden by the property staff.")
+    return _("This reply was hidden for breaking clause %(clause)s.", clause=clause) if clause else \
+        _("This reply was hidden by the property staff.")
 
 
-def _author_labels(page: dict) -> dict[int, tuple[str, str]]:
-    """What is shown beside each author's name, translated once per author rather than once per post."""
-    labels = {}
-    for card in [page["author"], *(p["author"] for p in page["posts"])]:
+def _labels(found: dict) -> dict[int, Markup]:
+    """What follows each author's name (their badge, or their building), escaped and translated once per author
+    rather than once per post."""
+    labels: dict[int, Markup] = {}
+    tails: dict = {}  # by badge or building: a hundred authors share a handful of them
+    for card in [found["author"], *(p["author"] for p in found["posts"])]:
         if card["id"] in labels:
             continue
         badge = policy.badge(card)
-        if badge:
-            labels[card["id"]] = (f"tag tag-{badge}", badge_label(badge))
-        else:
-            labels[card["id"]] = ("muted", _("Building %(b)s", b=card["building"]) if card["building"] else "")
+        key = badge or card["building"]
+        tail = tails.get(key)
+        if tail is None:
+            if badge:
+                tail = f' <span class="tag tag-{badge}">{escape(badge_label(badge))}</span>'
+            elif key:
+                tail = f' <span class="muted">{escape(_("Building %(b)s", b=key))}</span>'
+            else:
+                tail = ""
+            tails[key] = tail
+        labels[card["id"]] = Markup(f"<b>{escape(card['display_name'])}</b>{tail}")
     return labels
+
+
+def _permissions(me, found: dict) -> tuple:
+    """Decided once for the page: who may edit which post, whether earlier versions and reports are offered."""
+    editable = set()
+    if not found["locked"]:
+        mine = [{"id": found["opening_post_id"], "author": found["author"], "status": found["status"]},
+                *found["posts"]]
+        editable = {p["id"] for p in mine if p["id"] and p["author"]["id"] == me.id and policy.can(
+            me, "post.edit", SimpleNamespace(author_id=me.id, status=p["status"]))}
+    return editable, policy.can(me, "content.history"), policy.can(me, "report.create")
+
+
+def _opening(me, found: dict, can_reply: bool, labels: dict, permissions: tuple) -> dict:
+    editable, can_history, can_report = permissions
+    post_id = found["opening_post_id"]
+    return {"meta": labels[found["author"]["id"]], "reply": can_reply and post_id,
+            "edit": post_id in editable, "history": can_history and found["edited"],
+            "report": can_report and found["author"]["id"] != me.id}
+
+
+def _rows(me, found: dict, can_reply: bool, labels: dict, permissions: tuple) -> list[dict]:
+    """Each reply flat, in the order of the tree (a reply follows the post it answers, depth first), with its
+    depth (capped for indenting), a short quote of the post it answers, and what this reader may do with it."""
+    replies = found["posts"]
+    by_id = {p["id"]: p for p in replies}
+    children: dict[int | None, list[dict]] = defaultdict(list)
+    for p in replies:  # in id order: a parent always comes before its replies
+        children[p["parent_id"] if p["parent_id"] in by_id else None].append(p)
+    editable, can_history, can_report = permissions
+    opening_id, my_id = found["opening_post_id"], me.id
+    rows = []
+    stack = [(p, 0) for p in reversed(children[None])]
+    while stack:
+        p, depth = stack.pop()
+        stack.extend((c, depth + 1) for c in reversed(children[p["id"]]))
+        post_id, status, answered = p["id"], p["status"], by_id.get(p["parent_id"])
+        if answered:
+            quote = (answered["id"], answered["author"]["display_name"],
+                     _excerpt(answered["body_html"]) if answered["body_html"] else _hidden_text(answered, "post"))
+        elif p["parent_id"] and p["parent_id"] != opening_id:
+            quote = (None, None, None)  # answers a post this reader is not shown
+        else:
+            quote = None
+        blank = status == "hidden" and not p["body_html"]
+        rows.append({
+            "id": post_id, "depth": min(depth, MAX_INDENT), "parent": p["parent_id"], "status": status,
+            "meta": labels[p["author"]["id"]], "at": p["created_at"], "edited": p["edited"], "quote": quote,
+            "body": _hidden_text(p, "post") if blank else Markup(p["body_html"]), "blank": blank,
+            "reply": can_reply and not blank, "edit": post_id in editable, "history": can_history and p["edited"],
+            "report": can_report and not blank and p["author"]["id"] != my_id})
+    return rows
+
+
+def _parent(found: dict, parent_id: int | None) -> dict | None:
+    """The post that ``parent_id`` names, if it is shown here (and not a placeholder), for the reply form."""
+    if not parent_id:
+        return None
+    if parent_id == found["opening_post_id"]:
+        return {"id": parent_id, "author": found["author"], "text": _excerpt(found["body_html"])}
+    parent = next((p for p in found["posts"] if p["id"] == parent_id and p["body_html"]), None)
+    return parent and {"id": parent["id"], "author": parent["author"], "text": _excerpt(parent["body_html"])}
 
 
 def _excerpt(body_html: str) -> str:
     text = Markup(body_html).striptags()
     return text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS].rstrip() + "…"
-
-
-def _editable(me, page: dict) -> set[int]:
-    """Ids of the posts on this page that ``me`` may edit, decided once for the page."""
-    if page["locked"]:
-        return set()
-    my_id = me.id
-    shown = [{"id": page["opening_post_id"], "author": page["author"], "status": page["status"]}, *page["posts"]]
-    return {p["id"] for p in shown if p["id"] and p["author"]["id"] == my_id and policy.can(
-        me, "post.edit", SimpleNamespace(author_id=my_id, status=p["status"]))}
 
 
 # ---- writing --------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..accounts import services as accounts
 from ..accounts.models import User
 from ..audit import services as audit
-from ..core import fetch, policy, sanitize, scope
+from ..core import fetch, policy, reads, sanitize, scope
 from ..core.errors import Denied, Invalid, NotFound, is_id, whole_number
 from ..core.timeutil import iso, utcnow
 from ..estate.models import Building
@@ -148,6 +148,23 @@ def mark_read(actor, slug, last_id: int | None = None) -> None:
             RoomRead.user_id == actor.id, RoomRead.room == room.slug)) is None:
         db.session.add(RoomRead(user_id=actor.id, room=room.slug, last_read_id=last_id))
     db.session.commit()
+
+
+def seen(actor, room: Room, history: list[dict]) -> None:
+    """The room page shows its latest messages: the room is read up to the last of them, recorded after the
+    response (``core.reads``), and only when that moves the reader's marker."""
+    if not history:
+        return
+    last_id = history[-1]["id"]
+    marker = db.session.scalar(select(RoomRead.last_read_id).where(RoomRead.user_id == actor.id,
+                                                                  RoomRead.room == room.slug))
+    if marker is None or marker < last_id:
+        reads.defer("room", (actor.id, room.slug), user_id=actor.id, room=room.slug, last_id=last_id)
+
+
+@reads.writer("room")
+def _record_read(user_id: int, room: str, last_id: int) -> None:
+    reads.advance(RoomRead, {"user_id": user_id, "room": room}, "last_read_id", last_id)
 
 
 def join(actor, slug) -> tuple[Room, list[dict]]:

@@ -65,6 +65,7 @@ def close_desk(user_id: int):
 def room(slug: str):
     me = actor()
     found, history = services.join(me, slug)
+    services.seen(me, found, history)
     can_send = policy.can(me, "chat.send", found)
     partner = None
     if found.kind == "desk" and found.owner_id != me.id:

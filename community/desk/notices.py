@@ -12,7 +12,7 @@ from ..accounts import services as accounts
 from ..accounts.models import User, UserUnit
 from ..audit import services as audit
 from ..chat import services as chat
-from ..core import fetch, policy, sanitize, validation
+from ..core import fetch, policy, reads, sanitize, validation
 from ..core.errors import Conflict, Denied, Invalid
 from ..core.timeutil import iso, utcnow
 from ..estate.models import Building, Unit
@@ -121,13 +121,24 @@ def in_audience(actor, found: Notice) -> bool:
 
 
 def open_notice(actor, notice_id: int) -> dict:
-    """A notice as its reader sees it; the first opening by someone it is aimed at is recorded as read."""
+    """A notice as its reader sees it; the first opening by someone it is aimed at is recorded as read, after
+    the response (``core.reads``): reading a notice writes nothing on the request path. Acknowledging one that
+    asks for it is an action of its own (``acknowledge``)."""
     found = notice(actor, notice_id)
     receipt = _receipt(actor, found)
-    if receipt is None and in_audience(actor, found):
-        receipt = _record_receipt(actor, found, acknowledged=False)
+    first = receipt is None and in_audience(actor, found)
+    if first:
+        reads.defer("notice", (actor.id, found.id), notice_id=found.id, user_id=actor.id, read_at=utcnow())
     author = accounts.public_cards([found.author_id])[found.author_id]
-    return serialize_notice(found, author, receipt, actor, full=True)
+    data = serialize_notice(found, author, receipt, actor, full=True)
+    if first:
+        data["read"] = True
+    return data
+
+
+@reads.writer("notice")
+def _record_seen(notice_id: int, user_id: int, read_at) -> None:
+    reads.insert_once(NoticeReceipt, {"notice_id": notice_id, "user_id": user_id}, read_at=read_at)
 
 
 def _receipt(actor, found: Notice) -> NoticeReceipt | None:

@@ -1,0 +1,118 @@
+"""A thread as its reader sees it, in as few steps as a bare page would take.
+
+One query fetches the thread, one the page's posts with their authors' card columns (rows, not ORM objects,
+and never the Markdown source); permissions are decided once for the page. Reading it writes nothing on the
+request path: how far the reader has read is recorded after the response (``core.reads``).
+
+Hidden replies seen by a member who does not oversee leave a placeholder in their place (their text is never
+sent), citing the clause they were hidden under; overseers read them, marked, as before.
+"""
+
+from functools import lru_cache
+
+from sqlalchemy import bindparam, false, or_, select
+
+from ..accounts import cards
+from ..accounts.models import User
+from ..accounts.services import closed_name
+from ..core import policy, reads
+from ..core.timeutil import iso
+from ..extensions import db
+from .models import Post, Thread, ThreadRead
+from .services import thread
+
+
+@reads.writer("thread")
+def _record_read(user_id: int, thread_id: int, last_post_id: int) -> None:
+    reads.advance(ThreadRead, {"user_id": user_id, "thread_id": thread_id}, "last_post_id", last_post_id)
+
+
+_READ = select(ThreadRead.last_post_id).where(ThreadRead.user_id == bindparam("user_id"),
+                                             ThreadRead.thread_id == bindparam("thread_id"))
+
+
+@lru_cache(maxsize=16)
+def _posts_query(statuses: frozenset, own: frozenset, placeholders: bool):
+    """The page's posts joined with their authors, for one shape of content scope (a handful exist), built and
+    compiled once rather than on every page."""
+    shown = set(statuses) | ({"hidden"} if placeholders else set())
+    terms = [Post.status.in_(sorted(shown))] if shown else []
+    if own:
+        terms.append(Post.status.in_(sorted(own)) & (Post.author_id == bindparam("me")))
+    query = (select(Post.id, Post.parent_id, Post.opening, Post.body_html, Post.status, Post.created_at,
+                    Post.edited_at, *cards.columns())
+             .join(User, User.id == Post.author_id)
+             .where(Post.thread_id == bindparam("thread_id"))
+             .order_by(Post.id))
+    if shown < policy.ALL_STATUSES or not shown:
+        query = query.where(or_(*terms)) if terms else query.where(false())
+    return query
+
+
+def thread_page(actor, thread_id: int, *, placeholders: bool = False) -> dict:
+    """The thread with every reply the reader may see (and, with ``placeholders``, a stand-in for each hidden
+    one they may not); records after the response that they have read it."""
+    found = thread(actor, thread_id)
+    scope = policy.content_scope(actor)
+    blank = placeholders and "hidden" not in scope.statuses
+    rows = db.session.execute(_posts_query(scope.statuses, scope.own, blank),
+                              {"thread_id": found.id, "me": actor.id}).all()
+    closed = closed_name()
+    authors: dict[int, dict] = {}
+    opening = None
+    posts = []
+    hidden = []
+    for row in rows:
+        author = authors.get(row.u_id)
+        if author is None:
+            author = authors[row.u_id] = cards.from_row(row, closed)
+        if row.opening:
+            opening = row
+            opening_author = author
+            continue
+        post = {"id": row.id, "parent_id": row.parent_id, "author": author, "body_html": row.body_html,
+                "status": row.status, "created_at": row.created_at, "edited": row.edited_at is not None}
+        if blank and row.status == "hidden":
+            post["body_html"] = ""
+            hidden.append(post)
+        posts.append(post)
+    if opening is None:
+        opening_author = authors.get(found.author_id) or _card(found.author_id, closed)
+    if hidden:
+        from ..moderation.placeholders import hidden_clauses
+        clauses = hidden_clauses("post", [p["id"] for p in hidden])
+        for post in hidden:
+            post["hidden_clause"] = clauses.get(post["id"])
+    if found.last_post_id and (db.session.scalar(_READ, {"user_id": actor.id, "thread_id": found.id}) or 0) \
+            < found.last_post_id:
+        reads.defer("thread", (actor.id, found.id), user_id=actor.id, thread_id=found.id,
+                    last_post_id=found.last_post_id)
+    return {
+        "id": found.id, "board": found.board.slug, "title": found.title, "author": opening_author,
+        "body_html": opening.body_html if opening else "", "opening_post_id": opening.id if opening else None,
+        "status": found.status, "locked": found.locked, "pinned": found.pinned, "created_at": found.created_at,
+        "edited": bool(opening and opening.edited_at), "can_reply": policy.can(actor, "thread.reply", found),
+        "posts": posts,
+    }
+
+
+def _card(user_id: int, closed: str) -> dict:
+    row = db.session.execute(select(*cards.columns()).where(User.id == user_id)).one()
+    return cards.from_row(row, closed)
+
+
+def as_json(page: dict) -> dict:
+    """The page as the API serves it: times as ISO strings in UTC."""
+    return page | {"created_at": iso(page["created_at"]),
+                   "posts": [p | {"created_at": iso(p["created_at"])} for p in page["posts"]]}
+
+
+def hidden_thread(actor, thread_id: int) -> dict | None:
+    """A thread hidden from this reader by moderation, as its placeholder: its id, title withheld, and the clause;
+    None when there is no such thread or the reader may simply not see it for another reason."""
+    row = db.session.execute(select(Thread.id, Thread.status).where(Thread.id == thread_id)).first() \
+        if policy.in_good_standing(actor) else None
+    if row is None or row.status != "hidden" or "hidden" in policy.content_scope(actor).statuses:
+        return None
+    from ..moderation.placeholders import hidden_clauses
+    return {"id": row.id, "hidden_clause": hidden_clauses("thread", [row.id]).get(row.id)}

@@ -87,6 +87,8 @@ def create_app(config: dict | None = None) -> Flask:
     for domain in DOMAINS:
         app.register_blueprint(import_module(f".{domain}.views", __name__).bp)
     app.register_blueprint(openapi.bp)
+    from .home import views as home_views
+    app.register_blueprint(home_views.bp)  # the shell: tab bar, manifest, service worker
     csrf.exempt(openapi.bp)
     for group in (users_cli, units_cli, audit_cli, demo_cli, jobs_cli, fund_cli, fees_cli):
         app.cli.add_command(group)

@@ -9,6 +9,7 @@ from ..core.identity import normalize_phone
 from ..core.timeutil import iso
 from ..core.web import actor, attach_error, login_required, safe_next
 from ..extensions import db
+from ..home import services as home_cards
 from ..rules import services as rules
 from . import privacy, services, sessions
 from .forms import (
@@ -35,7 +36,8 @@ bp = Blueprint("accounts", __name__)
 @login_required
 def home():
     return render_template("accounts/home.html", user=actor(), profile=services.serialize_me(actor()),
-                           active=sessions.active_sessions(actor()), action_form=ActionForm())
+                           cards=home_cards.cards(actor()), active=sessions.active_sessions(actor()),
+                           action_form=ActionForm())
 
 
 @bp.route("/login", methods=["GET", "POST"])

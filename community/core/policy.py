@@ -397,3 +397,38 @@ def is_staff(actor) -> bool:
 
 def is_committee(actor) -> bool:
     return in_good_standing(actor) and "committee" in roles_of(actor)
+
+
+# ---- which: the home page's cards and the tab bar ------------------------------------------------
+
+def home_cards(actor) -> tuple[str, ...]:
+    """What the home page shows a person, in order: what needs them first."""
+    if not in_good_standing(actor):
+        return ()
+    roles = roles_of(actor)
+    cards = []
+    if roles & STAFF:
+        cards.append("queues")
+    if roles & RESIDENTS:
+        cards += ["notices", "votes", "repairs"]
+    if "committee" in roles:
+        cards.append("committee")
+    cards += ["messages", "chat"]
+    if can(actor, "audit.read"):
+        cards.append("audit")
+    return tuple(cards)
+
+
+def tabs(actor) -> tuple[str, ...]:
+    """The bottom tab bar: at most five, so that labels fit a 360-px phone in either language."""
+    if not in_good_standing(actor):
+        return ()
+    roles = roles_of(actor)
+    if roles & STAFF:
+        last = "audit" if can(actor, "audit.read") else "desk"
+        return ("home", "registrations", "moderation", last, "messages")
+    if "committee" in roles:
+        return ("home", "boards", "repairs", "votes", "messages")
+    if roles & RESIDENTS:
+        return ("home", "boards", "repairs", "chat", "messages")
+    return ("home", "boards", "chat", "messages")

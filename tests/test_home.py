@@ -1,0 +1,88 @@
+"""The home page's cards per role (from the policy), a bounded number of statements however much there is, and
+the installable shell: manifest, service worker at the root scope, offline page."""
+
+import json
+
+import pytest
+from sqlalchemy import event
+
+from community.core import policy
+from community.extensions import db
+from community.home import services
+from tests.test_policy import actor
+
+
+@pytest.mark.parametrize("role,cards", [
+    ("owner", {"notices", "votes", "repairs", "messages", "chat"}),
+    ("committee", {"notices", "votes", "repairs", "committee", "messages", "chat", "audit"}),
+    ("staff", {"queues", "messages", "chat"}),
+    ("admin", {"queues", "messages", "chat", "audit"}),
+    ("vendor", {"messages", "chat"}),
+])
+def test_which_cards_each_role_sees(role, cards):
+    assert set(policy.home_cards(actor(role))) == cards
+    assert policy.home_cards(actor(role, status="pending")) == ()
+
+
+@pytest.mark.parametrize("role", ["owner", "committee", "resident", "vendor", "staff", "admin"])
+def test_at_most_five_tabs_with_home_first(role):
+    tabs = policy.tabs(actor(role))
+    assert tabs[0] == "home" and len(tabs) <= 5 and len(set(tabs)) == len(tabs)
+
+
+def test_residents_have_repairs_in_the_tab_bar_and_staff_both_queues():
+    assert "repairs" in policy.tabs(actor("owner")) and "repairs" in policy.tabs(actor("resident"))
+    assert {"registrations", "moderation"} <= set(policy.tabs(actor("staff")))
+
+
+def count_statements(fn):
+    seen = []
+    listener = lambda *args: seen.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        fn()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    return len(seen)
+
+
+def test_statement_count_is_bounded_whatever_the_estate_holds(app, everyone):
+    from community.desk import tickets
+    with app.test_request_context():
+        before = {role: count_statements(lambda u=u: services.cards(u)) for role, u in everyone.items()}
+        for i in range(6):  # more requests than a card lists
+            tickets.file_ticket(everyone["owner"], "repair", {"category": "plumbing", "description": f"漏水 {i}",
+                                                             "unit": "1-1-101"})
+        after = {role: count_statements(lambda u=u: services.cards(u)) for role, u in everyone.items()}
+    for role in everyone:
+        assert after[role] <= 30, (role, after[role])
+        assert after[role] <= before[role] + 1, (role, before[role], after[role])
+
+
+def test_home_shows_cards_for_an_owner(client, owner):
+    from tests.test_moderation_pages import sign_in as log_in
+    html = log_in(client, owner).get("/").get_data(as_text=True)
+    assert 'id="card-repairs"' in html and 'id="card-votes"' in html and 'aria-current="page"' in html
+    assert 'href="/desk/repairs"' in html.split('class="bottomnav"')[1]
+
+
+def test_manifest_is_valid_with_the_required_fields(client):
+    response = client.get("/manifest.webmanifest")
+    assert response.status_code == 200 and response.mimetype == "application/manifest+json"
+    manifest = json.loads(response.get_data(as_text=True))
+    assert manifest["name"] and manifest["short_name"] and manifest["start_url"] == "/"
+    assert manifest["display"] == "standalone" and manifest["theme_color"].startswith("#")
+    assert {i["sizes"] for i in manifest["icons"]} == {"192x192", "512x512"}
+    for icon in manifest["icons"]:
+        image = client.get(icon["src"])
+        assert image.status_code == 200 and image.mimetype == "image/png"
+        image.close()
+
+
+def test_service_worker_at_the_root_caches_the_shell_and_the_offline_page(client):
+    response = client.get("/sw.js")
+    assert response.status_code == 200 and response.mimetype == "text/javascript"
+    body = response.get_data(as_text=True)
+    assert "/static/css/app.css" in body and "/offline" in body and "/static/icons/icon-192.png" in body
+    offline = client.get("/offline")
+    assert offline.status_code == 200 and 'id="offline"' in offline.get_data(as_text=True)

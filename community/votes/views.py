@@ -66,10 +66,10 @@ def _page(vote_id: int, **extra):
                 ballot_forms.append((voter, errored if mine else BallotForm(formdata=None, unit=voter["units"][0])))
     from .assembly_views import page_extras
     extra |= page_extras(vote, data)
-    early = vote.status == "open" and utcnow() < vote.closes_at
+    early = vote.status == "open" and utcnow() < vote.closes_at  # days left, for the confirm sheet
     return render_template(
-        "votes/vote.html", vote=data, turnout=_turnout(vote),
-        closing_early=math.ceil((vote.closes_at - utcnow()) / timedelta(days=1)) if early else 0, receipt=receipt, ballot_forms=ballot_forms,
+        "votes/vote.html", vote=data, turnout=_turnout(vote), receipt=receipt, ballot_forms=ballot_forms,
+        closing_early=math.ceil((vote.closes_at - utcnow()) / timedelta(days=1)) if early else 0,
         receipt_form=extra.pop("receipt_form", None) or ReceiptForm(formdata=None), action=ActionForm(),
         poll_seconds=current_app.config.get("VOTES_POLL_SECONDS", 15), **extra)
 

@@ -48,6 +48,10 @@
     const warning = dialog.querySelector("[data-sheet-warning]");
     warning.textContent = harsher(form);
     warning.hidden = !warning.textContent;
+    const final = dialog.querySelector("[data-sheet-final]");
+    final.dataset.usual = final.dataset.usual || final.textContent;
+    final.textContent = "confirmFinal" in form.dataset ? form.dataset.confirmFinal : final.dataset.usual;
+    final.hidden = !final.textContent;
     const ok = dialog.querySelector("[data-sheet-ok]");
     ok.textContent = form.dataset.confirmButton || (submitter && submitter.textContent.trim()) || ok.textContent;
     pending = {form, submitter};
@@ -98,5 +102,8 @@
     });
     const focus = document.querySelector("[data-focus-on-load]");
     if (focus) focus.focus();
+    // A page answered straight to a POST (a receipt shown once) reloads as the page it shows, not the POST.
+    const address = document.querySelector("[data-replace-url]");
+    if (address) history.replaceState(null, "", address.dataset.replaceUrl);
   });
 })();

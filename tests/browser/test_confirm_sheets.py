@@ -41,10 +41,10 @@ def needs_sheet(button) -> bool:
 
 def confirm_submit(page, button):
     """Press a submit button; when the confirm sheet opens, accept it. Answers the sheet's text (or None)."""
-    text = None
+    text, asks = None, needs_sheet(button)  # asked before the click: after it the page may have moved on
     with page.expect_navigation():
         button.click()
-        if needs_sheet(button):
+        if asks:
             sheet = page.locator("#confirm-sheet")
             expect(sheet).to_be_visible()
             text = sheet.inner_text()

@@ -243,3 +243,22 @@ def test_an_appeal_from_the_restricted_page_shows_its_status(phones, live_server
     expect(status).to_have_attribute("data-status", "upheld")
     expect(status.locator(".decision-reason")).to_have_text("证据充分，维持停用")
     shot(page, "barred-appeal-decided")
+
+
+def test_the_toast_after_rating_a_repair_is_seen_without_scrolling(phones, live_server, owner, staff):
+    from community.desk import tickets
+    repair = tickets.file_ticket(owner, "repair", {"category": "plumbing", "unit": "1-1-101",
+                                                   "description": "厨房水管漏水，请尽快处理。" * 3})
+    tickets.accept(staff, "repair", repair.id, {"department": "engineering", "worker": "李师傅"})
+    tickets.start(staff, "repair", repair.id, {})
+    tickets.finish(staff, "repair", repair.id, {"note": "已更换水管接头。"})
+    page = phones.open(**NARROW)
+    login(page, owner.phone, then=f"/desk/repairs/{repair.id}")
+    page.locator("#return-visit input[value='5']").check()
+    page.locator("#confirm-comment").fill("修得很好，谢谢师傅。")
+    with page.expect_navigation():
+        page.locator("#return-visit button[type=submit]").click()
+    expect(page.locator("#ticket")).to_have_attribute("data-status", "confirmed")
+    toast = page.locator("#toasts .flash")
+    expect(toast).to_be_visible()
+    in_view(page, toast)

@@ -67,6 +67,10 @@ def from_environment(instance_path: Path) -> dict:
         "UPLOAD_MAX_PIXELS": int(env.get("COMMUNITY_UPLOAD_MAX_PIXELS", 50_000_000)),
         "UPLOAD_MAX_PIXELS_LOSSLESS": int(env.get("COMMUNITY_UPLOAD_MAX_PIXELS_LOSSLESS", 12_000_000)),
         "UPLOAD_CONCURRENT_DECODES": int(env.get("COMMUNITY_UPLOAD_CONCURRENT_DECODES", 2)),
+        # What the pending page tells an applicant: the usual wait in working days, the front desk.
+        "REVIEW_WAIT": int(env.get("COMMUNITY_REVIEW_WAIT", 2)),
+        "DESK_HOURS": env.get("COMMUNITY_DESK_HOURS", "08:30–20:00"),
+        "DESK_PHONE": env.get("COMMUNITY_DESK_PHONE", ""),
     }
 
 

@@ -11,7 +11,7 @@ from community.boards import services as boards
 from community.core.timeutil import frozen, utcnow
 from community.extensions import db
 from community.moderation import services as moderation
-from community.moderation.models import ModerationAction, ModeratorNote, Sanction
+from community.moderation.models import Appeal, ModerationAction, ModeratorNote, Sanction
 from tests.fixtures.people import PASSWORD, set_policy
 from tests.test_web import csrf_from
 
@@ -259,7 +259,7 @@ def test_standing_shows_reason_clause_end_and_appeal(client, owner, muted):
     assert "辱骂邻居" in card and "不得辱骂、人身攻击" in card and "In force" in card
     local_end = (muted.ends_at + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M")  # Asia/Shanghai
     assert local_end in card and f"Muted until {local_end}" in html
-    assert f'href="/appeal?sanction={muted.id}&amp;phone={owner.phone}"' in card
+    assert f'href="/appeal/{muted.id}"' in card and owner.phone not in card
 
 
 def test_notifications_link_to_standing(client, owner, staff, muted):
@@ -279,10 +279,35 @@ def test_muted_reply_says_until_when(client, staff, owner, muted):
 
 def test_appeal_from_the_standing_page_returns_there(client, owner, muted):
     sign_in(client, owner)
-    r = client.post("/appeal", data={"phone": owner.phone, "password": PASSWORD, "sanction_id": muted.id,
-                                     "text": "我没有骂人，是误会"})
+    form = page(client.get(f"/appeal/{muted.id}"))
+    assert "辱骂邻居" in form and 'name="password"' not in form and 'name="sanction_id"' not in form
+    r = client.post(f"/appeal/{muted.id}", data={"text": "我没有骂人，是误会"})
     assert r.status_code == 302 and r.headers["Location"] == "/standing"
-    assert "waiting for a decision" in page(client.get("/standing"))
+    card = page(client.get("/standing")).split(f'id="sanction-{muted.id}"')[1].split("</article>")[0]
+    assert "waiting for a decision" in card and "Received" in card and "not yet" in card
+    assert client.post(f"/appeal/{muted.id}", data={"text": "again"}).headers["Location"] == "/standing"
+    assert db.session.scalar(select(func.count()).select_from(Appeal)) == 1
+
+
+def test_an_appeal_needs_its_text_and_its_own_sanction(client, owner, staff, muted):
+    sign_in(client, owner)
+    html = client.post(f"/appeal/{muted.id}", data={"text": ""}).get_data(as_text=True)
+    assert 'class="error"' in html
+    assert client.get(f"/appeal/{muted.id + 999}").status_code == 404
+    with client.session_transaction() as session:
+        session.clear()
+    assert client.get(f"/appeal/{muted.id}").headers["Location"] == "/appeal"
+    assert client.get("/appeal").headers["Location"] == "/login"
+
+
+def test_the_decision_and_its_reason_reach_the_appellant(client, owner, staff, muted):
+    moderation.appeal({"phone": owner.phone, "password": PASSWORD, "sanction_id": muted.id, "text": "误会"})
+    appeal = db.session.scalar(select(Appeal))
+    moderation.decide_appeal(staff, appeal.id, "lifted", "经核实系误会")
+    card = page(sign_in(client, owner).get("/standing")).split(f'id="sanction-{muted.id}"')[1].split("</article>")[0]
+    assert "the sanction was lifted" in card and "经核实系误会" in card and 'class="decided"' in card
+    mine = client.get("/api/v1/appeals/mine").get_json()["items"]
+    assert [(a["status"], a["reason"], a["sanction"]["kind"]) for a in mine] == [("lifted", "经核实系误会", "mute")]
 
 
 def test_suspended_login_shows_the_facts_and_the_appeal(client, staff, owner):
@@ -294,7 +319,37 @@ def test_suspended_login_shows_the_facts_and_the_appeal(client, staff, owner):
     local_end = (sanction.ends_at + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M")
     assert r.status_code == 403 and "多次辱骂" in html and "不得辱骂" in html
     assert f"suspended until {local_end}" in html
-    assert f'href="/appeal?sanction={sanction.id}&amp;phone={owner.phone}"' in html
+    assert f'href="/appeal/{sanction.id}"' in html and owner.phone not in html
+
+
+def test_a_suspended_person_appeals_without_retyping_and_sees_the_status(client, staff, owner):
+    _record, sanction = moderation.act(staff, {"action": "suspend", "target": f"user:{owner.id}", "clause": "2.2",
+                                               "reason": "多次辱骂", "hours": 24})
+    client.set_cookie("lang", "en")
+    assert client.post("/login", data={"phone": owner.phone, "password": PASSWORD}).status_code == 403
+    form = client.get(f"/appeal/{sanction.id}").get_data(as_text=True)
+    assert "多次辱骂" in form and 'name="password"' not in form and 'name="phone"' not in form
+    r = client.post(f"/appeal/{sanction.id}", data={"text": "我愿意道歉"})
+    assert r.status_code == 302 and r.headers["Location"] == "/barred"
+    r = client.get("/barred")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 403 and "waiting for a decision" in html and "Received" in html
+    assert client.get("/standing").status_code == 302  # the pass opens the appeal pages, not the community
+    appeal = db.session.scalar(select(Appeal))
+    moderation.decide_appeal(staff, appeal.id, "upheld", "证据充分")
+    html = client.get("/barred").get_data(as_text=True)
+    assert "the sanction stands" in html and "证据充分" in html
+
+
+def test_the_appellant_pass_ends_with_the_credentials(client, staff, owner):
+    from community.accounts import sessions
+    _record, sanction = moderation.act(staff, {"action": "suspend", "target": f"user:{owner.id}", "clause": "2.2",
+                                               "reason": "多次辱骂", "hours": 24})
+    client.post("/login", data={"phone": owner.phone, "password": PASSWORD})
+    code, _expires = sessions.issue_reset_code(staff, owner.id)
+    sessions.reset_password(owner.phone, code, "a-new-long-passphrase")
+    assert client.get(f"/appeal/{sanction.id}").headers["Location"] == "/appeal"
+    assert client.get("/barred").headers["Location"] == "/login"
 
 
 def test_blacklisted_login_shows_reentry(client, staff, owner):

@@ -40,6 +40,13 @@ class RegisterForm(FlaskForm):
     accept_rules = BooleanField(_l("I have read and accept the interaction rules"), validators=[DataRequired()])
 
 
+class CorrectForm(FlaskForm):
+    """What an applicant may correct while the application waits."""
+    real_name = StringField(_l("Real name"), validators=[DataRequired(), Length(max=32)],
+                            render_kw={"autocomplete": "name"})
+    unit = StringField(_l("Unit (e.g. 3-2-1201)"), validators=[Optional(), Length(max=32)])
+
+
 class RejectForm(FlaskForm):
     reason = TextAreaField(_l("Reason for rejection"), validators=[DataRequired(), Length(max=500)])
 

@@ -11,12 +11,13 @@ from ..core.web import actor, attach_error, login_required, safe_next
 from ..extensions import db
 from ..home import services as home_cards
 from ..rules import services as rules
-from . import privacy, services, sessions
+from . import applications, privacy, services, sessions
 from .forms import (
     ActionForm,
     ApproveForm,
     CloseForm,
     CommitteeForm,
+    CorrectForm,
     LoginForm,
     PasswordForm,
     RegisterForm,
@@ -55,7 +56,10 @@ def login():
             services.check_standing(user)
         except AppError as error:
             if error.code in ("suspended", "blacklisted"):
-                return render_template("accounts/barred.html", error=error, phone=user.phone), 403
+                from ..moderation import appeals
+                from ..moderation import views as moderation_views
+                appeals.grant_pass(user)
+                return moderation_views.barred_page(user, error)
         _sign_in(user)
         if user.status != "approved":
             return redirect(url_for("accounts.status"))
@@ -169,16 +173,26 @@ def register():
         form.accepted_rules_version.data = current.version if current else ""
         if request.args.get("phone"):
             form.phone.data = request.args["phone"]
-    if form.validate_on_submit():
+    retype = False
+    if request.method == "POST":
+        valid = form.validate_on_submit()
         data = {name: field.data for name, field in form._fields.items() if name not in ("csrf_token", "accept_rules")}
-        try:
-            user = services.register(data)
-        except AppError as error:
-            attach_error(form, error)
-        else:
-            _sign_in(user)
-            return redirect(url_for("accounts.status"))
-    return render_template("accounts/register.html", form=form, rules=current)
+        found = applications.problems(data)
+        for error in found:  # every problem at once, beside its field; the form's own checks come first
+            if not getattr(getattr(form, error.field, None), "errors", None):
+                attach_error(form, error)
+        if valid and not found:
+            try:
+                user = services.register(data)
+            except AppError as error:
+                attach_error(form, error)
+            else:
+                _sign_in(user)
+                return redirect(url_for("accounts.status"))
+        # A password is never written back into a page: the applicant is told to type it again.
+        retype = bool(form.password.data) and not form.password.errors
+    response = render_template("accounts/register.html", form=form, rules=current, retype_password=retype)
+    return response, 200, {"Cache-Control": "no-store"}
 
 
 @bp.get("/status")
@@ -188,8 +202,52 @@ def status():
         return redirect(url_for("accounts.login"))
     if user.status == "approved":
         return redirect(url_for("accounts.home"))
-    return render_template("accounts/status.html", user=user, registration=user.registration,
-                           logout_form=ActionForm())
+    return _status_page(user)
+
+
+def _status_page(user, correct_form=None, status: int = 200):
+    reg = user.registration
+    if correct_form is None:
+        correct_form = CorrectForm(formdata=None, real_name=user.real_name,
+                                   unit=reg.unit.code if reg is not None and reg.unit else "")
+    return render_template("accounts/status.html", user=user, registration=reg, logout_form=ActionForm(),
+                           action_form=ActionForm(), correct_form=correct_form, desk=applications.desk(),
+                           withdrawn=applications.withdrawn(user)), status
+
+
+@bp.post("/status/correct")
+def correct_application():
+    user = actor()
+    if user is None:
+        return redirect(url_for("accounts.login"))
+    form = CorrectForm()
+    if form.validate_on_submit():
+        try:
+            applications.correct(user, {"real_name": form.real_name.data, "unit": form.unit.data})
+        except AppError as error:
+            if error.status == 409:
+                flash(error.message, "error")
+                return redirect(url_for("accounts.status"))
+            attach_error(form, error)
+        else:
+            flash(_("Your application is corrected; it keeps its place in the queue."))
+            return redirect(url_for("accounts.status"))
+    return _status_page(user, form, 400)
+
+
+@bp.post("/status/withdraw")
+def withdraw_application():
+    user = actor()
+    if user is None:
+        return redirect(url_for("accounts.login"))
+    if ActionForm().validate_on_submit():
+        try:
+            applications.withdraw(user)
+        except AppError as error:
+            flash(error.message, "error")
+        else:
+            flash(_("Your application is withdrawn. You can apply again at any time."))
+    return redirect(url_for("accounts.status"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -424,6 +424,8 @@ def spec() -> dict:
         "/appeals/{id}/decide": {"post": _op("Decide an appeal", tag="moderation", errors=(400, 404, 409),
                                              params=[_path_id("id")], body=_obj(outcome="string", reason="string"))},
         "/me/standing": {"get": _op("The caller's sanctions and appeals", tag="moderation")},
+        "/appeals/mine": {"get": _op("The caller's own appeals: received, decided, outcome and reason",
+                                     tag="moderation", result=LIST)},
     })
     return {
         "openapi": "3.1.0",

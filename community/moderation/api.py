@@ -3,6 +3,7 @@ from flask import g, jsonify, request
 from ..accounts.limits import login_throttle
 from ..core.errors import InvalidCredentials, Unauthenticated
 from ..core.http import actor, api_blueprint, int_arg, json_body, requires
+from . import appeals as my_appeals
 from . import review, sanctions, services
 
 bp = api_blueprint("moderation_api")
@@ -85,6 +86,14 @@ def appeal():
 def appeals():
     rows = services.appeals(actor(), request.args.get("status"))
     return jsonify({"items": [services.serialize_appeal(a) for a in rows], "next": None})
+
+
+@bp.get("/appeals/mine")
+def appeals_mine():
+    """The signed-in person's own appeals and where each stands (received, decided, outcome, reason)."""
+    if actor() is None:
+        raise Unauthenticated("Please log in first.")
+    return jsonify({"items": my_appeals.mine(actor()), "next": None})
 
 
 @bp.post("/appeals/<int:appeal_id>/decide")

@@ -324,25 +324,12 @@ def preview(kind: str, row) -> str:
 def appeal(data: dict) -> Appeal:
     """Works for a suspended or blacklisted person too: they prove who they are with phone and password."""
     from ..accounts.services import authenticate
+    from . import appeals
 
     if not isinstance(data, dict):
         raise Invalid(_("Send a JSON object."), field="body")
     user = authenticate(data.get("phone"), data.get("password"))
-    sanction_id = data.get("sanction_id")
-    if isinstance(sanction_id, bool) or not isinstance(sanction_id, int):
-        raise Invalid(_("Expected a whole number."), field="sanction_id")
-    sanction = db.session.get(Sanction, sanction_id) if is_id(sanction_id) else None
-    if sanction is None or sanction.user_id != user.id:
-        raise NotFound(_("No such sanction."))
-    text = data.get("text")
-    if not isinstance(text, str) or not text.strip() or len(text) > 4000:
-        raise Invalid(_("Explain your appeal in at most 4000 characters."), field="text")
-    if db.session.scalar(select(Appeal.id).where(Appeal.sanction_id == sanction.id)) is not None:
-        raise Conflict(_("This sanction has already been appealed."))
-    new = Appeal(sanction_id=sanction.id, user_id=user.id, text=text.strip())
-    db.session.add(new)
-    db.session.commit()
-    return new
+    return appeals.lodge(user, data.get("sanction_id"), data.get("text"))
 
 
 def decide_appeal(actor, appeal_id: int, outcome, reason) -> Appeal:

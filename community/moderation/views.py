@@ -9,11 +9,9 @@ from sqlalchemy import select
 from wtforms import (
     HiddenField,
     IntegerField,
-    PasswordField,
     RadioField,
     SelectChoice,
     SelectField,
-    StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
@@ -24,7 +22,7 @@ from ..core.errors import AppError, Conflict, Invalid
 from ..core.web import actor, attach_error, login_required
 from ..extensions import db
 from ..rules import services as rules
-from . import review, sanctions, services
+from . import appeals, review, sanctions, services
 from .models import Sanction
 
 bp = Blueprint("moderation", __name__)
@@ -42,9 +40,7 @@ OVERSIGHT_TABS = ("log", "hidden", "registrations", "appeals", "notes", "figures
 
 
 class AppealForm(FlaskForm):
-    phone = StringField(_l("Mobile number"), validators=[DataRequired()], render_kw={"inputmode": "tel"})
-    password = PasswordField(_l("Password"), validators=[DataRequired()])
-    sanction_id = IntegerField(_l("Sanction number"), validators=[DataRequired()])
+    """The sanction comes from the address and the person from their sign-in or appellant's pass."""
     text = TextAreaField(_l("Why should the decision be reviewed?"), validators=[DataRequired(), Length(max=4000)])
 
 
@@ -91,23 +87,61 @@ def _clause_choices() -> list[SelectChoice]:
 
 # ---- the person's side ----------------------------------------------------------------------------
 
-@bp.route("/appeal", methods=["GET", "POST"])
-def appeal_form():
-    """Open to people who cannot log in: they prove who they are with phone and password."""
+@bp.get("/appeal")
+def appeal_start():
+    """Appeals start from the sanction: the standing page, or the restricted page after logging in."""
+    if actor() is not None:
+        return redirect(url_for("moderation.standing"))
+    if appeals.pass_holder() is not None:
+        return redirect(url_for("moderation.barred"))
+    flash(_("Log in first: a restricted account is shown its sanction there, with the way to appeal."))
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/appeal/<int:sanction_id>", methods=["GET", "POST"])
+def appeal_form(sanction_id: int):
+    """Nothing to retype: the person is the one signed in, or holds the pass the login page gave them."""
+    me = actor() or appeals.pass_holder()
+    if me is None:
+        return redirect(url_for("moderation.appeal_start"))
+    back = url_for("moderation.standing") if actor() is not None else url_for("moderation.barred")
+    sanction = appeals.sanction_of(me, sanction_id)
+    if sanction["appeal"] is not None:
+        return redirect(back)
     form = AppealForm()
-    if request.method == "GET":
-        form.sanction_id.data = request.args.get("sanction", type=int)
-        form.phone.data = request.args.get("phone")
     if form.validate_on_submit():
         try:
-            services.appeal({"phone": form.phone.data, "password": form.password.data,
-                             "sanction_id": form.sanction_id.data, "text": form.text.data})
+            appeals.lodge(me, sanction_id, form.text.data)
         except AppError as error:
             attach_error(form, error)
         else:
-            flash(_("Your appeal has been sent. Staff will decide and you will be told."))
-            return redirect(url_for("moderation.standing" if actor() else "accounts.login"))
-    return render_template("moderation/appeal.html", form=form)
+            flash(_("Your appeal is received. Staff will decide and give a reason; you see it here."))
+            return redirect(back)
+    return render_template("moderation/appeal.html", form=form, sanction=sanction, back=back)
+
+
+@bp.get("/barred")
+def barred():
+    """The one page a suspended or blacklisted person reaches: their restriction and their appeals."""
+    me = appeals.pass_holder()
+    if me is None:
+        return redirect(url_for("accounts.login"))
+    from ..accounts.services import check_standing
+    try:
+        check_standing(me)
+    except AppError as error:
+        if error.code in ("suspended", "blacklisted"):
+            return barred_page(me, error)
+    appeals.end_pass()
+    flash(_("Your account is no longer restricted: log in again."))
+    return redirect(url_for("accounts.login"))
+
+
+def barred_page(user, error):
+    """Also answered by the login page, with its 403, when a restricted person signs in."""
+    sanction_id = error.extra.get("sanction_id")
+    appeal = appeals.sanction_of(user, sanction_id)["appeal"] if sanction_id else None
+    return render_template("accounts/barred.html", error=error, appeal=appeal, appeals=appeals.mine(user)), 403
 
 
 @bp.get("/standing")

@@ -14,7 +14,7 @@ from ..core.errors import AppError
 from ..core.web import actor, attach_error, login_required
 from . import documents, services
 from .forms import AssemblyForm, ObjectionForm, ProxyForm
-from .views import RECEIPT_KEY, _step, bp
+from .views import RECEIPT_KEY, _page, _step, bp, choice_label
 
 
 def item_choices(items: list[dict], form) -> dict:
@@ -105,8 +105,23 @@ def cast_items(vote_id: int):
             raise
         flash(error.message, "error")
         return _back(vote_id, "ballot")
+    # Shown once, on this very response: the answers of a (perhaps secret) ballot never go into a cookie.
     session[RECEIPT_KEY] = {"vote": vote_id, "code": receipt, "units": voter["units"]}
-    return _back(vote_id, "receipt")
+    return _page(vote_id, receipt_choices=answered(services.serialize_items(vote), choices))
+
+
+def answered(items: list[dict], choices: dict) -> list[str]:
+    """Each item's title and the answer the ballot gave it, as the receipt repeats them."""
+    lines = []
+    for item in items:
+        given = choices.get(str(item["id"]))
+        if item["kind"] == "motion":
+            words = choice_label(given) if given else _("no answer")
+        else:
+            names = [c["name"] for c in item.get("candidates", []) if c["id"] in (given or [])]
+            words = ", ".join(names) or _("no candidate marked")
+        lines.append(f"{item['title']}: {words}")
+    return lines
 
 
 @bp.post("/votes/<int:vote_id>/proxies")

@@ -1,7 +1,8 @@
 """The phone pages of owners' votes: the list, a vote with its turnout and ballot, the result, and the
 committee's pages to draft, open, close and enter paper ballots."""
 
-from datetime import UTC
+import math
+from datetime import UTC, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
@@ -11,6 +12,7 @@ from flask_babel import gettext as _
 from ..accounts.forms import ActionForm
 from ..core import policy
 from ..core.errors import AppError
+from ..core.timeutil import utcnow
 from ..core.web import actor, attach_error, login_required
 from . import services, tally
 from .forms import CHOICE_LABELS, MATTERS, BallotForm, PaperForm, ReceiptForm, ReviewForm, VoteForm
@@ -54,6 +56,7 @@ def _page(vote_id: int, **extra):
     kept = session.get(RECEIPT_KEY)
     if kept and kept.get("vote") == vote.id:
         receipt = session.pop(RECEIPT_KEY)
+        receipt["choices"] = extra.pop("receipt_choices", None) or _recorded(me, vote, receipt["code"])
     errored = extra.pop("ballot_form", None)
     ballot_forms = []
     if vote.status == "open":
@@ -63,10 +66,23 @@ def _page(vote_id: int, **extra):
                 ballot_forms.append((voter, errored if mine else BallotForm(formdata=None, unit=voter["units"][0])))
     from .assembly_views import page_extras
     extra |= page_extras(vote, data)
+    early = vote.status == "open" and utcnow() < vote.closes_at  # days left, for the confirm sheet
     return render_template(
         "votes/vote.html", vote=data, turnout=_turnout(vote), receipt=receipt, ballot_forms=ballot_forms,
+        closing_early=math.ceil((vote.closes_at - utcnow()) / timedelta(days=1)) if early else 0,
         receipt_form=extra.pop("receipt_form", None) or ReceiptForm(formdata=None), action=ActionForm(),
         poll_seconds=current_app.config.get("VOTES_POLL_SECONDS", 15), **extra)
+
+
+def _recorded(me, vote, code: str) -> list[str]:
+    """The choice a single-question ballot was counted with, read back from its seal by the receipt just
+    issued: nothing of a secret ballot's choice is kept anywhere for this page."""
+    if vote.multi:
+        return []
+    try:
+        return [choice_label(services.verify_receipt(me, vote.id, code))]
+    except AppError:
+        return []
 
 
 @bp.get("/votes")

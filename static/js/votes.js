@@ -34,11 +34,8 @@ document.addEventListener("DOMContentLoaded", () => {
   document.addEventListener("visibilitychange", refresh);
 });
 
-// A step that cannot be undone (announce, open, close, finalise, revoke) asks first.
-document.addEventListener("submit", (event) => {
-  const message = event.target.dataset && event.target.dataset.confirm;
-  if (message && !window.confirm(message)) event.preventDefault();
-});
+// A step that cannot be undone (announce, open, close, finalise, revoke) asks first: the confirm sheet
+// (confirm.js) reads its data-confirm.
 
 // An election marks at most as many candidates as there are seats.
 document.addEventListener("change", (event) => {

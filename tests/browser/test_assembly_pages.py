@@ -14,6 +14,7 @@ from community.extensions import db
 from community.votes import services as votes
 from community.votes.models import Vote
 from tests import test_votes
+from tests.browser.test_confirm_sheets import confirm_submit
 from tests.browser.test_foundation_pages import assert_fits, login, path_of
 
 owners = test_votes.owners  # the fixtures, shared
@@ -39,8 +40,8 @@ def phone_for(phones, user, then: str):
 
 
 def submit(page, selector: str) -> None:
-    with page.expect_navigation():
-        page.locator(selector).click()
+    """Press a button; a step that cannot be undone is accepted on the confirm sheet."""
+    confirm_submit(page, page.locator(selector))
 
 
 def vote_on(form, motion: str, *candidates: str) -> None:
@@ -88,14 +89,13 @@ def test_an_assembly_from_draft_to_final_on_a_phone(phones, owners, second_membe
         shot(wang, "assembly-ballot")
         own = wang.locator("form.ballot-items", has_text="1-1-101")
         vote_on(own, "同意", "李娜", "王伟")
-        with wang.expect_navigation():
-            own.locator("button[type=submit]").click()
+        confirm_submit(wang, own.locator("button[type=submit]"))
         expect(wang.locator("#receipt code")).to_have_count(1)
+        expect(wang.locator("#receipt-choices li")).to_have_count(len(votes.serialize_items(votes.get(owners["王伟"], vote_id))))
         held = wang.locator("form.ballot-items", has_text="2-1-102")
         expect(held.locator(".tag")).to_have_text("受托投票")
         vote_on(held, "同意", "李娜")
-        with wang.expect_navigation():
-            held.locator("button[type=submit]").click()
+        confirm_submit(wang, held.locator("button[type=submit]"))
         expect(wang.locator("form.ballot-items")).to_have_count(0)
 
         # 李娜 enters 张敏's paper ballot; 张敏, the second member, confirms it against the paper.
@@ -116,8 +116,7 @@ def test_an_assembly_from_draft_to_final_on_a_phone(phones, owners, second_membe
         committee.goto(f"/votes/{vote_id}")
         mine = committee.locator("form.ballot-items")  # 李娜 owns 1-1-201 and votes too
         vote_on(mine, "同意", "李娜")
-        with committee.expect_navigation():
-            mine.locator("button[type=submit]").click()
+        confirm_submit(committee, mine.locator("button[type=submit]"))
         expect(committee.locator("[data-turnout=persons]")).to_have_text("4")
         committee.locator("#close-reason").fill("已达到参与人数，业委会会议决定提前结束")
         submit(committee, "button[name=close]")

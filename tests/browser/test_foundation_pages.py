@@ -122,6 +122,7 @@ def test_rejection_reason_reaches_the_applicant(phones, live_server, make_user, 
     entry.locator("textarea[name=reason]").fill(reason)
     with desk.expect_navigation():
         entry.locator("form.reject button[type=submit]").click()
+        desk.locator("#confirm-sheet [data-sheet-ok]").click()  # a rejection is confirmed first
     expect(desk.locator(".flash")).to_be_visible()
     expect(pending_entry(desk, "孙八")).to_have_count(0)
     desk.goto("/staff/registrations?status=rejected")
@@ -149,6 +150,7 @@ def test_a_rejection_needs_a_reason(phones, live_server, make_user, staff):
     reason.evaluate("t => t.removeAttribute('required')")
     with desk.expect_navigation():
         desk.locator("form.reject button[type=submit]").click()
+        desk.locator("#confirm-sheet [data-sheet-ok]").click()
     expect(desk.locator(".flash-error")).to_be_visible()
     expect(pending_entry(desk, "孙八")).to_be_visible()
 

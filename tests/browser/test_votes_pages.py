@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from community.core.timeutil import utcnow
 from community.votes import services as votes
 from tests import test_votes
+from tests.browser.test_confirm_sheets import confirm_submit
 from tests.browser.test_foundation_pages import assert_fits, login, path_of
 from tests.fixtures.votes import no_notice  # noqa: F401
 from tests.test_votes import later
@@ -57,8 +58,7 @@ def test_an_owner_votes_watches_turnout_and_reads_the_result(phones, owners, vot
     expect(owner.locator("[data-turnout=persons]")).to_have_text("0")
 
     owner.locator("label.choice", has_text="同意").click()
-    with owner.expect_navigation():
-        owner.locator("form.ballot button[type=submit]").click()
+    assert "你选择了：同意" in confirm_submit(owner, owner.locator("form.ballot button[type=submit]"))
     receipt = owner.locator("#receipt .receipt-code code").inner_text()
     assert re.fullmatch(r"[0-9A-Z]{5}(-[0-9A-Z]{5}){3}", receipt)
     expect(owner.locator("[data-turnout=persons]")).to_have_text("1")
@@ -85,8 +85,7 @@ def test_an_owner_votes_watches_turnout_and_reads_the_result(phones, owners, vot
     committee.on("dialog", lambda dialog: dialog.accept())
     login(committee, owners["李娜"].phone, then=f"/votes/{vote_id}")
     committee.locator("#close-reason").fill("全部业主已表决")
-    with committee.expect_navigation():
-        committee.locator("button[name=close]").click()
+    confirm_submit(committee, committee.locator("button[name=close]"))
     expect(committee.locator(".flash")).to_have_text("投票已结束并完成计票：异议答复前为初步结果。")
 
     # The owner's page notices the close and reloads itself.
@@ -133,8 +132,7 @@ def test_the_committee_drafts_and_opens_a_vote_on_a_phone(phones, owners):
     expect(phone.locator(".badge").first).to_have_text("草稿")
     expect(phone.locator("#vote")).to_contain_text("不记名投票")
     phone.on("dialog", lambda dialog: dialog.accept())
-    with phone.expect_navigation():
-        phone.locator("button[name=open]").click()
+    confirm_submit(phone, phone.locator("button[name=open]"))
     expect(phone.locator("#vote .badge").first).to_have_text("投票中")
     expect(phone.locator("#vote")).to_contain_text("5 位业主，620.90 平方米")
     expect(phone.locator("#ballot legend")).to_contain_text("1-1-201")  # 李娜 is an owner too

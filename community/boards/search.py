@@ -6,7 +6,9 @@ The query is split on whitespace into terms; an item matches when every term occ
 (case-insensitive for Latin letters), so "停水", "电梯", "消防通道", "WiFi密码" and "3号楼 电梯" all work.
 Threads whose title holds every term come first, then the other matches; newest first within each group.
 Readers find only what they may see (``core.scope.content``), and a post only if they may also see its thread.
-``title`` is plain text; ``snippet`` is HTML: about 80 characters around the first hit, escaped, hits in <mark>.
+``title`` is plain text; ``snippet`` is HTML: about 80 characters of the rendered text (``sanitize.plain_text``,
+never the Markdown source's markup) around the first hit, escaped, hits in <mark>. Each item also carries its
+board (slug and name), its author's public card and when it was written.
 
 SQLite: FTS5 indexes made by migration 0003, two of posts (``rowid = posts.id``; columns ``title``, which only
 opening posts carry, and ``body``) and two of thread titles (``rowid = threads.id``), each in two tokenizations:
@@ -49,10 +51,13 @@ import re
 from flask_babel import gettext as _
 from sqlalchemy import and_, column, or_, select, table, text
 
-from ..core import policy, scope
+from ..accounts import services as accounts
+from ..core import policy, sanitize, scope
 from ..core.errors import Invalid
+from ..core.timeutil import iso
 from ..extensions import db
-from .models import Post, Thread
+from .models import Board, Post, Thread
+from .services import localized
 
 QUERY_MAX = 100
 OFFSET_MAX = 1000  # each page costs offset + limit rows; nobody reads further
@@ -104,7 +109,7 @@ def search(actor, q, *, limit: int = 20, offset: int = 0) -> list[dict]:
         titled = {row.id for row in rows}
         rest = _rows(actor, found, want + len(titled), title_only=False)
         rows += [row for row in rest if row.id not in titled][:want - len(rows)]
-    return [_item(row, found) for row in rows[offset:want]]
+    return _items(rows[offset:want], found)
 
 
 def _rows(actor, found: list[str], count: int, *, title_only: bool) -> list:
@@ -123,7 +128,8 @@ def _rows(actor, found: list[str], count: int, *, title_only: bool) -> list:
 
 
 def _columns():
-    return select(Post.id, Post.thread_id, Post.opening, Thread.title, Post.body)
+    return select(Post.id, Post.thread_id, Post.opening, Thread.title, Post.body, Post.author_id, Post.created_at,
+                  Thread.board_id)
 
 
 # ---- SQLite: FTS5 ---------------------------------------------------------------------------------
@@ -176,13 +182,22 @@ def _postgres_queries(found: list[str], title_only: bool) -> list:
 
 # ---- items and snippets ---------------------------------------------------------------------------
 
-def _item(row, found: list[str]) -> dict:
-    return {"type": "thread" if row.opening else "post", "id": row.thread_id if row.opening else row.id,
-            "thread_id": row.thread_id, "title": row.title, "snippet": snippet(row.body, found)}
+def _items(rows: list, found: list[str]) -> list[dict]:
+    """The page's items: authors' cards in one go, boards from one small query."""
+    if not rows:
+        return []
+    cards = accounts.public_cards(row.author_id for row in rows)
+    boards = {b.id: {"slug": b.slug, "name": localized(b)[0]}
+              for b in db.session.scalars(select(Board).where(Board.id.in_({row.board_id for row in rows})))}
+    return [{"type": "thread" if row.opening else "post", "id": row.thread_id if row.opening else row.id,
+             "thread_id": row.thread_id, "title": row.title, "snippet": snippet(sanitize.plain_text(row.body), found),
+             "board": boards[row.board_id], "author": cards.get(row.author_id), "created_at": iso(row.created_at)}
+            for row in rows]
 
 
 def snippet(source: str, found: list[str], width: int = SNIPPET_WIDTH) -> str:
-    """About ``width`` characters of ``source`` around the first hit, HTML-escaped, each hit in ``<mark>``."""
+    """About ``width`` characters of ``source`` (plain text) around the first hit, HTML-escaped, each hit in
+    ``<mark>``."""
     flat = _WHITESPACE.sub(" ", source).strip()
     pattern = re.compile("|".join(re.escape(t) for t in sorted(found, key=len, reverse=True)), re.IGNORECASE)
     hits = list(pattern.finditer(flat))

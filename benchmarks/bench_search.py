@@ -24,17 +24,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_boards import generate, percentile  # noqa: E402
-from bench_foundation import HASH_METHOD, SECRET  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
-from generate_estate import build_estate  # noqa: E402
-from sqlalchemy import create_engine, event, func, select, text  # noqa: E402
+from bench_boards import generate, percentile
+from bench_foundation import HASH_METHOD, SECRET
+from flask_migrate import upgrade
+from generate_estate import build_estate
+from sqlalchemy import create_engine, event, func, select, text
 
-from community import create_app  # noqa: E402
-from community.accounts.models import User  # noqa: E402
-from community.boards import search  # noqa: E402
-from community.boards.models import Post  # noqa: E402
-from community.extensions import db  # noqa: E402
+from community import create_app
+from community.accounts.models import User
+from community.boards import search
+from community.boards.models import Post
+from community.extensions import db
 
 SERVER = os.environ.get("BENCH_PG_SERVER", "postgresql+psycopg://postgres@127.0.0.1:5432")
 # Words the generator never writes, put into a few posts each (``add_rare``): the rare queries a resident types.

@@ -245,3 +245,47 @@ def test_search_needs_login(api, owner):
 def test_terms_drop_repeats_and_terms_inside_others():
     assert search.terms("电梯 电 电梯 WiFi wifi密码 3号楼") == ["电梯", "wifi密码", "3号楼"]
     assert search.spaced("停水，电梯\n 3号楼") == "停 水 ， 电 梯 __ 3 号 楼"
+
+
+# ---- snippets from the rendered text, with board, author and date ---------------------------------
+
+def test_snippet_is_cut_from_the_rendered_text_never_the_markdown(api, owner, resident):
+    start(api, owner, "取件提醒", "**快递柜**满了，请大家*尽快*取件。\n\n- 一楼大厅\n- [物业电话](https://example.org)\n\n"
+                              "> 引用 `代码`")
+    item = find(api, resident, "快递柜")[0]
+    assert item["snippet"] == "<mark>快递柜</mark>满了，请大家尽快取件。 一楼大厅 物业电话 引用 代码"
+    for markup in ("**", "*", "- ", "[", "](", ">", "`"):
+        assert markup not in item["snippet"].replace("<mark>", "").replace("</mark>", ""), markup
+
+
+def test_items_carry_board_author_and_date(api, owner, resident):
+    thread_id = start(api, owner, "丢失钥匙", "在3号楼门口捡到一串钥匙。", slug="neighbours")
+    post_id = reply(api, resident, thread_id, "是我的钥匙，谢谢！")
+    items = {(i["type"], i["id"]): i for i in find(api, resident, "钥匙")}
+    opening, answer = items["thread", thread_id], items["post", post_id]
+    assert opening["board"]["slug"] == answer["board"]["slug"] == "neighbours" and opening["board"]["name"]
+    assert opening["author"]["id"] == owner.id and opening["author"]["display_name"] == owner.display_name
+    assert answer["author"]["id"] == resident.id
+    assert opening["created_at"].endswith("Z") and answer["created_at"] >= opening["created_at"]
+
+
+def test_results_page_shows_rendered_escaped_snippet_with_board_author_local_date(client, owner, resident):
+    from community.boards import services as boards
+    from community.boards.models import Board, Post
+    from community.extensions import db
+
+    thread = boards.start_thread(owner, "neighbours", "取件提醒", "**快递柜**坏了 <b>别用</b> & 等修")
+    opening = db.session.scalar(db.select(Post).where(Post.thread_id == thread.id))
+    board_name = db.session.scalar(db.select(Board.name).where(Board.slug == "neighbours"))
+    owner_name = owner.display_name
+    from datetime import datetime
+    opening.created_at = datetime(2026, 3, 1, 23, 30)  # 07:30 on 2 March in Shanghai
+    db.session.commit()
+    with client.session_transaction() as session:
+        session["_user_id"] = resident.get_id()
+    page = client.get("/search", query_string={"q": "快递柜"}).get_data(as_text=True)
+    result = page[page.index('<li class="result"'):page.index("</li>", page.index('<li class="result"'))]
+    assert "<mark>快递柜</mark>坏了 &lt;b&gt;别用&lt;/b&gt; &amp; 等修" in result
+    assert "**" not in result and "<b>别用" not in result
+    assert board_name in result and owner_name in result
+    assert "2026-03-02 07:30" in result

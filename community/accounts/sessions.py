@@ -54,8 +54,9 @@ def authenticate(phone, password) -> User:
     return user
 
 
-def check_standing(user: User) -> None:
-    """Raise the 403 an account that may not use the platform should see."""
+def check_standing(user: User, *, suspended: bool | None = None) -> None:
+    """Raise the 403 an account that may not use the platform should see. ``suspended``: whether a suspension
+    is in force, when the caller read it with the user (``chat.services.standing``); None to look it up."""
     if user.status == "pending":
         raise Denied(_("Your registration is waiting for the property company's approval."),
                      code="pending_approval")
@@ -71,7 +72,7 @@ def check_standing(user: User) -> None:
                      **(sanctions.facts(found) if found else {"until": None, "sanction_id": None, "reentry": None}))
     if user.status != "approved":
         raise Denied(_("Your account may not sign in."), code="forbidden")
-    suspension = sanctions.in_force(user.id, "suspend")
+    suspension = sanctions.in_force(user.id, "suspend") if suspended is not False else None
     if suspension is not None:
         raise Denied(_("Your account is suspended until %(until)s.", until=local_full(suspension.ends_at)),
                      code="suspended", **sanctions.facts(suspension))

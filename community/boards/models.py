@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from ..accounts.models import User
@@ -46,7 +46,10 @@ class Post(db.Model):
     """The opening text of a thread, or a reply; ``parent_id`` is the post it answers, if any."""
     __tablename__ = "posts"
     __table_args__ = (Index("ix_posts_thread_id_id", "thread_id", "id"),
-                      Index("ix_posts_author_created", "author_id", "created_at"))
+                      Index("ix_posts_author_created", "author_id", "created_at"),
+                      # Opening posts newest first: search walks them for a thread's title and text together.
+                      Index("ix_posts_opening_id", "id", postgresql_where=text("opening"),
+                            sqlite_where=text("opening")))
     id: Mapped[int] = mapped_column(primary_key=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id"))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id"))

@@ -6,7 +6,9 @@ The query is split on whitespace into terms; an item matches when every term occ
 (case-insensitive for Latin letters), so "停水", "电梯", "消防通道", "WiFi密码" and "3号楼 电梯" all work.
 Threads whose title holds every term come first, then the other matches; newest first within each group.
 Readers find only what they may see (``core.scope.content``), and a post only if they may also see its thread.
-``title`` is plain text; ``snippet`` is HTML: about 80 characters around the first hit, escaped, hits in <mark>.
+``title`` is plain text; ``snippet`` is HTML: about 80 characters of the rendered text (``sanitize.plain_text``,
+never the Markdown source's markup) around the first hit, escaped, hits in <mark>. Each item also carries its
+board (slug and name), its author's public card and when it was written.
 
 SQLite: FTS5 indexes made by migration 0003, two of posts (``rowid = posts.id``; columns ``title``, which only
 opening posts carry, and ``body``) and two of thread titles (``rowid = threads.id``), each in two tokenizations:
@@ -44,15 +46,19 @@ at the limit for a common term and take the index for a rare one. Ranking is the
 """
 
 import html
+import json
 import re
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, column, or_, select, table, text
+from sqlalchemy import and_, column, literal, or_, select, table, text
 
-from ..core import policy, scope
+from ..accounts import services as accounts
+from ..core import policy, sanitize, scope
 from ..core.errors import Invalid
+from ..core.timeutil import iso
 from ..extensions import db
-from .models import Post, Thread
+from .models import Board, Post, Thread
+from .services import localized
 
 QUERY_MAX = 100
 OFFSET_MAX = 1000  # each page costs offset + limit rows; nobody reads further
@@ -104,7 +110,7 @@ def search(actor, q, *, limit: int = 20, offset: int = 0) -> list[dict]:
         titled = {row.id for row in rows}
         rest = _rows(actor, found, want + len(titled), title_only=False)
         rows += [row for row in rest if row.id not in titled][:want - len(rows)]
-    return [_item(row, found) for row in rows[offset:want]]
+    return _items(rows[offset:want], found)
 
 
 def _rows(actor, found: list[str], count: int, *, title_only: bool) -> list:
@@ -123,7 +129,8 @@ def _rows(actor, found: list[str], count: int, *, title_only: bool) -> list:
 
 
 def _columns():
-    return select(Post.id, Post.thread_id, Post.opening, Thread.title, Post.body)
+    return select(Post.id, Post.thread_id, Post.opening, Thread.title, Post.body, Post.author_id, Post.created_at,
+                  Thread.board_id)
 
 
 # ---- SQLite: FTS5 ---------------------------------------------------------------------------------
@@ -150,39 +157,98 @@ def _sqlite_query(found: list[str], title_only: bool):
 
 # ---- PostgreSQL: pg_trgm --------------------------------------------------------------------------
 
-def _contains(expression, term: str):
-    pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+_EXPLAIN = {op: text(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM posts WHERE body {op} :pattern ESCAPE '\\'")
+            for op in ("LIKE", "ILIKE")}
+
+
+def _pattern(term: str) -> str:
+    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _contains(expression, term: str, *, indexed: bool = True):
+    """``expression`` holds ``term``. With ``indexed=False`` the test is on ``expression || ''``, which no index
+    serves: a term that is not the query's most selective one is checked on the rows the other found, instead
+    of having the planner AND its (long) trigram posting lists into the scan."""
+    if not indexed:
+        expression = expression.op("||")(literal(""))
     if term.lower() == term.upper():  # nothing to fold (Chinese, digits): LIKE checks a row in half the time
-        return expression.like(pattern, escape="\\")
-    return expression.ilike(pattern, escape="\\")
+        return expression.like(_pattern(term), escape="\\")
+    return expression.ilike(_pattern(term), escape="\\")
+
+
+RARE_ROWS = 2000  # a driving term expected in fewer posts is read from the index; above, posts are walked
+
+
+def _driver(found: list[str]) -> tuple[str, bool]:
+    """The term that should drive the query, and whether it is rare enough to be read from the trigram index:
+    of the terms the index can serve (three characters or more), the one PostgreSQL's statistics expect in the
+    fewest posts (one planning-only EXPLAIN per term, no rows read; the longer one on a tie)."""
+    indexable = [t for t in found if len(t) >= TRIGRAM_MIN]
+    if not indexable:
+        return found[0], False
+
+    def expected(term: str) -> float:
+        operator = "LIKE" if term.lower() == term.upper() else "ILIKE"
+        plan = db.session.execute(_EXPLAIN[operator], {"pattern": _pattern(term)}).scalar()
+        plan = json.loads(plan) if isinstance(plan, str) else plan
+        return plan[0]["Plan"]["Plan Rows"]
+    rows, lead = min((expected(t), -len(t), t) for t in indexable)[0::2]
+    return lead, rows < RARE_ROWS
 
 
 def _postgres_queries(found: list[str], title_only: bool) -> list:
     """Queries ordered newest first whose rows together are the matches (an OR across posts and threads in one
-    query would keep the planner from both walking posts backwards and using the indexes)."""
+    query would keep the planner from both walking posts backwards and using the indexes).
+
+    Planned so that the most selective term drives (``_driver``). When it is rare, only it may use an index
+    (the others are tested on ``text || ''``, which no index serves), so the planner reads its few matches from
+    the trigram index instead of ANDing the long posting lists of common terms into the scan. Otherwise every
+    term keeps its statistics and the planner walks posts (or opening posts, ``ix_posts_opening_id``)
+    backwards, newest first, and stops at the limit."""
+    lead, rare = _driver(found) if len(found) > 1 else (found[0], False)
+
+    def has(expression, term):
+        return _contains(expression, term, indexed=not rare or term == lead)
     opening = (_columns().select_from(Thread)
                .join(Post, and_(Post.thread_id == Thread.id, Post.opening.is_(True))))
     if title_only:
-        return [opening.where(*(_contains(Thread.title, t) for t in found)).order_by(Thread.id.desc())]
+        return [opening.where(*(has(Thread.title, t) for t in found)).order_by(Thread.id.desc())]
     in_body = (_columns().select_from(Post).join(Thread, Thread.id == Post.thread_id)
-               .where(*(_contains(Post.body, t) for t in found)).order_by(Post.id.desc()))
+               .where(*(has(Post.body, t) for t in found)).order_by(Post.id.desc()))
     if len(found) == 1:
         return [in_body]
-    # A thread whose title holds some terms and whose opening text holds the others.
-    across = opening.where(or_(*(_contains(Thread.title, t) for t in found)),
-                           *(or_(_contains(Thread.title, t), _contains(Post.body, t)) for t in found))
-    return [in_body, across.order_by(Post.id.desc())]
+    # An opening post whose thread's title holds some terms and its text the others. (A text holding every
+    # term is ``in_body``'s already, so "some in the title" need not be asked: each term in one or the other.)
+    if not rare:
+        across = opening.where(or_(*(_contains(Thread.title, t) for t in found)),
+                               *(or_(_contains(Thread.title, t), _contains(Post.body, t)) for t in found))
+        return [in_body, across.order_by(Post.id.desc())]
+    # Rare: found from the driving term in the title, or in the opening text; the others checked on those.
+    rest = [or_(_contains(Thread.title, t, indexed=False), _contains(Post.body, t, indexed=False))
+            for t in found if t != lead]
+    by_title = opening.where(_contains(Thread.title, lead), *rest).order_by(Thread.id.desc())
+    by_text = opening.where(_contains(Post.body, lead), *rest).order_by(Post.id.desc())
+    return [in_body, by_title, by_text]
 
 
 # ---- items and snippets ---------------------------------------------------------------------------
 
-def _item(row, found: list[str]) -> dict:
-    return {"type": "thread" if row.opening else "post", "id": row.thread_id if row.opening else row.id,
-            "thread_id": row.thread_id, "title": row.title, "snippet": snippet(row.body, found)}
+def _items(rows: list, found: list[str]) -> list[dict]:
+    """The page's items: authors' cards in one go, boards from one small query."""
+    if not rows:
+        return []
+    cards = accounts.public_cards(row.author_id for row in rows)
+    boards = {b.id: {"slug": b.slug, "name": localized(b)[0]}
+              for b in db.session.scalars(select(Board).where(Board.id.in_({row.board_id for row in rows})))}
+    return [{"type": "thread" if row.opening else "post", "id": row.thread_id if row.opening else row.id,
+             "thread_id": row.thread_id, "title": row.title, "snippet": snippet(sanitize.plain_text(row.body), found),
+             "board": boards[row.board_id], "author": cards.get(row.author_id), "created_at": iso(row.created_at)}
+            for row in rows]
 
 
 def snippet(source: str, found: list[str], width: int = SNIPPET_WIDTH) -> str:
-    """About ``width`` characters of ``source`` around the first hit, HTML-escaped, each hit in ``<mark>``."""
+    """About ``width`` characters of ``source`` (plain text) around the first hit, HTML-escaped, each hit in
+    ``<mark>``."""
     flat = _WHITESPACE.sub(" ", source).strip()
     pattern = re.compile("|".join(re.escape(t) for t in sorted(found, key=len, reverse=True)), re.IGNORECASE)
     hits = list(pattern.finditer(flat))

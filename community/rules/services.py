@@ -6,8 +6,8 @@ from datetime import timedelta
 from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import Text, bindparam, cast, func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import Text, bindparam, cast, event, func, select
+from sqlalchemy.orm import Session, aliased
 
 from ..audit import services as audit
 from ..core import policy
@@ -23,15 +23,35 @@ def current() -> RulesVersion | None:
         select(RulesVersion).where(RulesVersion.status == "adopted").order_by(RulesVersion.version.desc()).limit(1))
 
 
-# Built once: every post and chat message runs these, and building a statement costs about as much as
-# running it.
-_CURRENT_VERSION = select(func.max(RulesVersion.version)).where(RulesVersion.status == "adopted")
-_ENFORCED_POLICY = select(cast(RulesVersion.policy, Text)).where(RulesVersion.status == "adopted") \
+# Built once: every post and chat message runs it, and building a statement costs about as much as running it.
+# The adopted version's number and its policy's stored text in one statement.
+_ADOPTED = select(RulesVersion.version, cast(RulesVersion.policy, Text)).where(RulesVersion.status == "adopted") \
     .order_by(RulesVersion.version.desc()).limit(1)
+_ADOPTED_KEY = "linli.rules.adopted"
+
+
+def _adopted() -> tuple[int | None, str | None]:
+    """The adopted version and its policy text, read once per unit of work: a post or a chat message asks
+    both (accepted? then the check), so the second ask is free. Forgotten at every flush, commit and rollback
+    (``_forget_adopted``), so a change written in this transaction, or committed by anyone before the next
+    one, is what the next ask reads."""
+    info = db.session.info
+    found = info.get(_ADOPTED_KEY)
+    if found is None:
+        row = db.session.execute(_ADOPTED).first()
+        found = info[_ADOPTED_KEY] = (row[0], row[1]) if row else (None, None)
+    return found
+
+
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_adopted(session: Session, *_args) -> None:
+    session.info.pop(_ADOPTED_KEY, None)
 
 
 def current_version() -> int | None:
-    return db.session.scalar(_CURRENT_VERSION)
+    return _adopted()[0]
 
 
 def get(version: int) -> RulesVersion:
@@ -90,7 +110,7 @@ CHAT_REPEAT_WINDOW = timedelta(minutes=10)
 def enforced() -> "engine.Compiled | None":
     """The adopted version's policy, compiled. Its stored text is read on every call, since staff tune the
     policy in place (same version) and perhaps in another process; each distinct text is compiled once."""
-    stored = db.session.scalar(_ENFORCED_POLICY)
+    stored = _adopted()[1]
     if stored is None:
         return None
     found = _compiled.get(stored)

@@ -10,7 +10,7 @@ About 1% of posts are held and 0.5% hidden, so the visibility filters have work 
 
 Then, as an approved resident (not an overseer, so every visibility filter applies), it times:
 
-- ``boards.services.thread_page`` in an app context, and ``GET /api/v1/threads/<id>`` through the Flask test
+- ``boards.page.thread_page`` in an app context, and ``GET /api/v1/threads/<id>`` through the Flask test
   client with a bearer token, over the 100-post threads: p50 and p99 (each call on a fresh session, as in a
   request), in wall time and in this thread's CPU time (the wall time includes waiting for a busy core);
 - ``boards.search.search`` for two- and four-character terms (and one-character and mixed ones): p50 and p99,
@@ -44,7 +44,7 @@ from sqlalchemy import func, insert, select, text
 from community import create_app
 from community.accounts import services as accounts
 from community.accounts.models import User
-from community.boards import search, services
+from community.boards import page, search, services
 from community.boards.models import Board, Post, Thread
 from community.extensions import db
 from community.rules.engine import History, check, compile_policy
@@ -195,7 +195,7 @@ def time_thread_page(reader_id: int, thread_ids: list[int], rounds: int) -> Cloc
     for thread_id in thread_ids * rounds:
         reader = db.session.get(User, reader_id)
         with clock:
-            services.thread_page(reader, thread_id)
+            page.thread_page(reader, thread_id)
         db.session.remove()
     return clock
 

@@ -103,7 +103,7 @@ def serve(command: list[str], env: dict, port: int) -> subprocess.Popen:
             return process
         except OSError:
             if process.poll() is not None:
-                raise SystemExit(process.stderr.read().decode()[-2000:])
+                raise SystemExit(process.stderr.read().decode()[-2000:]) from None
             time.sleep(0.1)
     raise SystemExit(f"nothing answers on port {port}")
 
@@ -205,7 +205,8 @@ def main() -> None:
                   f"{len(values) / busy[name]:6.0f} req/s  {sizes[name][0] / 1024:5.1f} KB  ({sizes[name][1]})  "
                   f"x{p50 / percentile(timings['floor'], 0.5):.2f}")
         floor = percentile(timings["floor"], 0.5)
-        print(f"ratio html={percentile(timings['html'], 0.5) / floor:.2f} api={percentile(timings['api'], 0.5) / floor:.2f}")
+        html, api = percentile(timings["html"], 0.5) / floor, percentile(timings["api"], 0.5) / floor
+        print(f"ratio html={html:.2f} api={api:.2f}")
     finally:
         for process in servers:
             process.terminate()

@@ -1,6 +1,14 @@
 """Imports every domain's models so that Alembic and the mapper see them all."""
 
 from .accounts.models import ApiToken, Registration, ResetCode, User, UserUnit, WebSession  # noqa: F401
+from .assembly.models import (  # noqa: F401
+    AssemblyFile,
+    CommitteeDecision,
+    Petition,
+    PetitionSignature,
+    PetitionVoter,
+    PetitionVoterUnit,
+)
 from .audit.models import AuditEntry  # noqa: F401
 from .boards.models import Attachment, Board, Post, PostRevision, Thread, ThreadRead  # noqa: F401
 from .chat.models import ChatConnection, DeskConversation, Message, RoomRead  # noqa: F401
@@ -65,12 +73,4 @@ from .votes.models import (  # noqa: F401
     VoteReceipt,
     VoteVoter,
     VoteVoterUnit,
-)
-from .assembly.models import (  # noqa: F401
-    AssemblyFile,
-    CommitteeDecision,
-    Petition,
-    PetitionSignature,
-    PetitionVoter,
-    PetitionVoterUnit,
 )

@@ -5,8 +5,8 @@ import io
 import re
 
 import pytest
-from PIL import Image
 from flask import has_request_context
+from PIL import Image
 from sqlalchemy import event
 
 from community.boards import services as boards

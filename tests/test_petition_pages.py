@@ -1,8 +1,8 @@
 """The petition pages over the test client: the list and the start form, a petition with its progress bar,
 signing and withdrawing from the page, the committee's response form; no inline script or style (CSP)."""
 
-from community.notifications.models import Notification
 from community.extensions import db
+from community.notifications.models import Notification
 from tests import test_votes
 from tests.test_votes import later
 from tests.test_votes_web import log_in, page

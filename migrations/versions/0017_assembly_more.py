@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0017_assembly_more'
-down_revision = '0016_fund'
+down_revision = "0016_fund"
 branch_labels = None
 depends_on = None
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0022_timeaudit"
-down_revision = "0016_fund"
+down_revision = "0019_search"
 branch_labels = None
 depends_on = None
 

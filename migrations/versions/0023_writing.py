@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = "0023_writing"
-down_revision = "0016_fund"
+down_revision = "0022_timeaudit"
 branch_labels = None
 depends_on = None
 

@@ -6,12 +6,12 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import event
 
 from community.audit import services as audit
 from community.audit.models import AuditEntry
 from community.core.timeutil import frozen
 from community.extensions import db
+from tests.statements import recorded
 
 START = datetime(2026, 11, 1, 1, 0)  # 09:00 in Shanghai
 
@@ -114,19 +114,13 @@ def test_only_auditors_read_it(client, owner, staff):
 
 
 def test_statement_count_does_not_grow_with_the_page(app, client, committee_member, staff, admin):
-    statements = []
-
-    def listener(_conn, _cursor, statement, *_rest):
-        statements.append(statement)
+    statements: list[str] = []
 
     def count(path) -> int:
         client.get(path)  # warm: session, standing
-        statements.clear()
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with recorded() as seen:
             assert client.get(path).status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
+        statements[:] = seen
         return len(statements)
 
     sign_in(client, committee_member)

@@ -5,9 +5,7 @@ import io
 import re
 
 import pytest
-from flask import has_request_context
 from PIL import Image
-from sqlalchemy import event
 
 from community.boards import services as boards
 from community.boards.models import Attachment, Post, Thread
@@ -15,6 +13,7 @@ from community.extensions import db
 from community.moderation.models import Report
 from community.notifications import services as notifications
 from community.rules import services as rules
+from tests.statements import recorded
 from tests.test_web import csrf_from
 
 
@@ -137,6 +136,9 @@ def test_reply_to_a_post_and_quote_it(client, owner, resident, thread):
     page = client.get(f"/threads/{thread.id}?parent={first.id}&quote=1").get_data(as_text=True)
     assert f'name="parent_id" value="{first.id}" checked' in page
     assert "&gt; **租客小赵**:" in page and "&gt; 我家门口也有。" in page
+    page = client.get(f"/threads/{thread.id}?quote={first.id}").get_data(as_text=True)  # what the link says
+    assert f'name="parent_id" value="{first.id}" checked' in page and "&gt; 我家门口也有。" in page
+    assert f'href="?quote={first.id}#reply"' in page
     r = client.post(f"/threads/{thread.id}", data={"body": "我去和物业说。", "parent_id": str(first.id)})
     new_id = int(r.headers["Location"].rsplit("-", 1)[1])
     assert db.session.get(Post, new_id).parent_id == first.id
@@ -207,17 +209,11 @@ def test_thread_page_queries_do_not_grow_with_replies(client, owner, resident, t
     path, statements = f"/threads/{thread.id}", []
 
     def queries_for_page() -> int:
-        statements.clear()
-        def listener(_conn, _cursor, statement, *_rest):
-            if has_request_context():  # the read marker is written after the response, off the request path
-                statements.append(statement)
-
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        # the read marker is written after the response, off the request path
+        with recorded(request_path_only=True) as seen:
             assert client.get(path).status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
-        return len(statements)
+        statements[:] = seen
+        return len(seen)
 
     sign_in(client, owner)
     parent = None

@@ -7,6 +7,7 @@ import pytest
 from community.extensions import db, socketio
 from community.rules import services as rules
 from tests.fixtures.people import set_policy
+from tests.statements import recorded
 
 
 class Socket:
@@ -154,7 +155,6 @@ def test_a_message_costs_four_statements_and_nothing_after_its_insert(connect, o
     an ORM flush or a reload after the commit shows up here. The same for a resident, whose building room needs
     their units (and the room its building's lookup), and nothing more for a message that reaches many
     listeners."""
-    from sqlalchemy import event
 
     listeners = [connect(resident) for _ in range(3)]
     for sock in listeners:
@@ -162,18 +162,10 @@ def test_a_message_costs_four_statements_and_nothing_after_its_insert(connect, o
     sock, neighbour = connect(owner), connect(resident)
     building = next(iter(resident.building_codes))
     assert sock.emit("send", {"room": "lobby", "body": "先说一句", "client_id": "s0"})["ok"] is True
-    statements = []
-
-    def record(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with recorded() as first:
         ack = sock.emit("send", {"room": "lobby", "body": "再说一句", "client_id": "s1"})
-        first = list(statements)
-        statements.clear()
+    with recorded() as statements:
         own = neighbour.emit("send", {"room": f"building-{building}", "body": "楼里的事", "client_id": "b1"})
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
     assert ack["ok"] is True and own["ok"] is True, own
     assert len(first) == 4, first
     assert first[0].startswith("SELECT users.") and "sanctions" in first[0]

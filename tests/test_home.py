@@ -4,11 +4,10 @@ the installable shell: manifest, service worker at the root scope, offline page.
 import json
 
 import pytest
-from sqlalchemy import event
 
 from community.core import policy
-from community.extensions import db
 from community.home import services
+from tests.statements import recorded
 from tests.test_policy import actor
 
 
@@ -36,13 +35,8 @@ def test_residents_have_repairs_in_the_tab_bar_and_staff_both_queues():
 
 
 def count_statements(fn):
-    seen = []
-    listener = lambda *args: seen.append(args[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with recorded() as seen:
         fn()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
     return len(seen)
 
 

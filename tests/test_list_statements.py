@@ -1,10 +1,7 @@
 """Every list is O(page): the statements a list page issues do not grow with its rows. Counted with a SQLAlchemy
 ``before_cursor_execute`` listener, at 5 rows and again at 50."""
 
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event
 
 from community.accounts import services as accounts
 from community.boards import services as boards
@@ -15,6 +12,7 @@ from community.extensions import db
 from community.moderation import services as moderation
 from community.moderation.models import Report
 from tests.fixtures.people import id_number, registration, set_policy
+from tests.statements import recorded
 from tests.test_board_views import sign_in
 
 
@@ -25,23 +23,9 @@ def quiet(app):
     app.config["DESK_FILING_LIMITS"] = ((100000, 3600),)
 
 
-@contextmanager
-def counted():
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, *_rest):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-
-
 def statements_for(client, path: str, marker: str, rows: int) -> list[str]:
     client.get(path)  # a first visit may record what it read; the count is of a visit like any other
-    with counted() as statements:
+    with recorded() as statements:
         r = client.get(path)
     html = r.get_data(as_text=True)
     assert r.status_code == 200 and html.count(marker) == rows, (path, html.count(marker))

@@ -74,7 +74,7 @@ def test_report_a_person_from_their_page(client, owner, resident):
     sign_in(client, owner)
     form = client.get(f"/report?target=user:{resident.id}")
     assert form.status_code == 200
-    r = client.post(f"/report?target=user:{resident.id}", data={"clause": "2.2", "note": "骚扰邻居"})
+    r = client.post(f"/report?target=user:{resident.id}", data={"reason": "abuse", "note": "骚扰邻居"})
     assert r.status_code == 302 and r.headers["Location"].endswith(f"/users/{resident.id}")
     (report,) = db.session.scalars(select(Report).where(Report.target == f"user:{resident.id}"))
     assert report.reporter_id == owner.id and report.clause == "2.2"

@@ -6,7 +6,6 @@ import contextvars
 import re
 
 import pytest
-from sqlalchemy import event
 
 from community.boards import services as boards
 from community.desk import notices, tickets
@@ -15,6 +14,7 @@ from community.moderation import services as moderation
 from community.notifications import services as notifications
 from community.notifications.models import Notification
 from tests.fixtures.people import PASSWORD, set_policy
+from tests.statements import recorded
 
 REPAIR = {"category": "plumbing", "unit": "1-1-101", "description": "厨房水管漏水，地面有积水。"}
 
@@ -83,19 +83,13 @@ def test_vote_steps_notify_with_the_title_and_open_the_vote(api, committee_membe
 
 
 def test_the_page_pages_by_keyset_in_fixed_statements(app, client, owner, staff):
-    statements = []
-
-    def listener(_conn, _cursor, statement, *_rest):
-        statements.append(statement)
+    statements: list[str] = []
 
     def count(path) -> int:
         client.get(path)
-        statements.clear()
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with recorded() as seen:
             assert client.get(path).status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
+        statements[:] = seen
         return len(statements)
 
     sign_in(client, owner)

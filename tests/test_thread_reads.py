@@ -3,11 +3,9 @@ follow; the thread page (HTML and API) runs a fixed number of statements whateve
 and threads leave a placeholder citing the clause for members, while overseers still read them."""
 
 import json
-from contextlib import contextmanager
 
 import pytest
-from flask import has_request_context
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from community.boards import services as boards
 from community.chat import services as chat
@@ -17,6 +15,7 @@ from community.desk.models import NoticeReceipt
 from community.extensions import db
 from community.moderation import services as moderation
 from community.rules import services as rules
+from tests.statements import recorded
 
 WRITES = ("INSERT", "UPDATE", "DELETE")
 
@@ -35,27 +34,12 @@ def sign_in(client, user):
     return client
 
 
-@contextmanager
-def statements():
-    """Every statement sent while this runs, as (on the request path?, SQL)."""
-    seen = []
-
-    def listener(_conn, _cursor, statement, *_rest):
-        seen.append((has_request_context(), statement))
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-
-
 def request_writes(seen) -> list[str]:
-    return [sql for on_path, sql in seen if on_path and sql.lstrip().upper().startswith(WRITES)]
+    return [sql for sql in seen if sql.on_request_path and sql.lstrip().upper().startswith(WRITES)]
 
 
 def later_writes(seen) -> list[str]:
-    return [sql for on_path, sql in seen if not on_path and sql.lstrip().upper().startswith(WRITES)]
+    return [sql for sql in seen if not sql.on_request_path and sql.lstrip().upper().startswith(WRITES)]
 
 
 @pytest.fixture
@@ -72,13 +56,13 @@ def test_reading_a_thread_writes_after_the_response(client, api, owner, resident
         boards.reply(owner, thread.id, f"谢谢！第 {n} 次")  # the thread moves on: the reader has something new to read
         db.session.commit()
         assert boards.threads(resident, "neighbours")[0][0]["unread"] is True
-        with statements() as seen:
+        with recorded() as seen:
             assert call().status_code == 200
         assert request_writes(seen) == []
         assert any("thread_reads" in sql for sql in later_writes(seen)), "the marker is written after the response"
         db.session.commit()
         assert boards.threads(resident, "neighbours")[0][0]["unread"] is False
-    with statements() as seen:  # nothing new: nothing to write at all
+    with recorded() as seen:  # nothing new: nothing to write at all
         assert sign_in(client, resident).get(f"/threads/{thread.id}").status_code == 200
     assert request_writes(seen) == [] and later_writes(seen) == []
 
@@ -88,7 +72,7 @@ def test_chat_history_and_room_page_write_only_after_the_response(client, api, o
         chat.send(owner, "lobby", text, f"c{i}")
     assert {r["slug"]: r["unread"] for r in chat.rooms(resident)}["lobby"] == 2
     api.token_for(resident)
-    with statements() as seen:
+    with recorded() as seen:
         r = api.get("/chat/rooms/lobby/messages", user=resident)
     assert r.status_code == 200 and len(r.get_json()["items"]) == 2
     assert request_writes(seen) == []
@@ -96,7 +80,7 @@ def test_chat_history_and_room_page_write_only_after_the_response(client, api, o
     db.session.commit()
     assert {r["slug"]: r["unread"] for r in chat.rooms(resident)}["lobby"] == 2
 
-    with statements() as seen:
+    with recorded() as seen:
         assert sign_in(client, resident).get("/chat/lobby").status_code == 200
     assert request_writes(seen) == []
     assert any("room_reads" in sql for sql in later_writes(seen))
@@ -110,19 +94,19 @@ def test_opening_a_notice_records_it_after_the_response(client, api, staff, owne
     api.token_for(owner)
     notice = desk_notices.post_notice(staff, {"title": "3号楼停水通知", "body": "明天停水。", "category": "outage",
                                               "must_acknowledge": True})
-    with statements() as seen:
+    with recorded() as seen:
         r = api.get(f"/notices/{notice.id}", user=owner)
     assert r.status_code == 200 and r.get_json()["read"] is True and r.get_json()["acknowledged"] is False
     assert request_writes(seen) == []
     assert any("notice_receipts" in sql for sql in later_writes(seen))
-    with statements() as seen:
+    with recorded() as seen:
         assert sign_in(client, resident).get(f"/desk/notices/{notice.id}").status_code == 200
     assert request_writes(seen) == []
     db.session.commit()
     receipts = {r.user_id: r for r in db.session.scalars(select(NoticeReceipt))}
     assert set(receipts) == {owner.id, resident.id}
     assert all(r.acknowledged_at is None for r in receipts.values()), "acknowledging stays an action of its own"
-    with statements() as seen:
+    with recorded() as seen:
         assert api.get(f"/notices/{notice.id}", user=owner).status_code == 200
     assert request_writes(seen) == [] and later_writes(seen) == [], "a second reading records nothing"
     assert api.post(f"/notices/{notice.id}/acknowledge", user=owner).status_code == 200
@@ -131,9 +115,9 @@ def test_opening_a_notice_records_it_after_the_response(client, api, staff, owne
 
 
 def count_for(fetch) -> int:
-    with statements() as seen:
+    with recorded(request_path_only=True) as seen:
         assert fetch().status_code == 200
-    return len([sql for on_path, sql in seen if on_path])
+    return len(seen)
 
 
 def test_thread_page_statements_do_not_grow(client, api, owner, resident, committee_member, staff, thread):

@@ -2,11 +2,10 @@
 an estate of thousands casts one within days), so a statement added to it is a deliberate change."""
 
 import pytest
-from sqlalchemy import event
 
-from community.extensions import db
 from tests import test_votes
 from tests.fixtures.votes import no_notice  # noqa: F401
+from tests.statements import recorded
 from tests.test_votes import ballot, opened
 from tests.test_votes_assembly import announced, choices_for
 
@@ -14,31 +13,16 @@ owners = test_votes.owners
 pytestmark = pytest.mark.usefixtures("no_notice")
 
 # Authentication (token, session, standing) is counted too: it is part of what a ballot costs.
-SINGLE_MOTION = 18
+SINGLE_MOTION = 17
 THREE_ITEMS = 15
-
-
-class Statements:
-    def __init__(self):
-        self.seen: list[str] = []
-
-    def __call__(self, conn, cursor, statement, parameters, context, executemany):
-        self.seen.append(" ".join(statement.split())[:110])
-
-    def __enter__(self):
-        event.listen(db.engine, "before_cursor_execute", self)
-        return self
-
-    def __exit__(self, *exc):
-        event.remove(db.engine, "before_cursor_execute", self)
 
 
 def test_one_ballot_of_one_motion(api, committee_member, owners):
     vote_id = opened(api, committee_member)
     api.token_for(owners["张敏"])  # the token is made before counting
-    with Statements() as counted:
+    with recorded() as counted:
         assert ballot(api, owners["张敏"], vote_id).status_code == 201
-    assert len(counted.seen) == SINGLE_MOTION, counted.seen
+    assert len(counted) == SINGLE_MOTION, counted
 
 
 def test_one_ballot_of_three_items(api, committee_member, owners):
@@ -50,7 +34,7 @@ def test_one_ballot_of_three_items(api, committee_member, owners):
         assert api.post(f"/votes/{vote_id}/open", user=committee_member).status_code == 200
         seen = api.get(f"/votes/{vote_id}", user=owners["张敏"]).get_json()
         api.token_for(owners["张敏"])
-        with Statements() as counted:
+        with recorded() as counted:
             r = api.post(f"/votes/{vote_id}/ballots", user=owners["张敏"], json={"choices": choices_for(seen)})
             assert r.status_code == 201, r.get_json()
-    assert len(counted.seen) == THREE_ITEMS, counted.seen
+    assert len(counted) == THREE_ITEMS, counted

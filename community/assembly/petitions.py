@@ -185,7 +185,7 @@ def _check_reached(petition: Petition, now) -> None:
         return
     from ..notifications.services import notify
     committee = list(db.session.scalars(select(User.id).where(User.committee.is_(True), User.status == "approved")))
-    notify(committee, "petition")
+    notify(committee, "petition", target=f"petition:{petition.id}", detail={"title": petition.title})
     audit.record(None, "petition.reached", f"petition:{petition.id}",
                  {"persons": persons, "area": tally.format_area(area), "persons_total": petition.persons_total,
                   "notified": len(committee)})

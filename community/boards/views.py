@@ -88,8 +88,14 @@ def board(slug: str):
 def thread(thread_id: int):
     """The thread, and the reply form at its foot (which posts back here)."""
     form = ReplyForm()
+    quoting = False
     if request.method == "GET":
+        # ?parent=N answers post N; ?quote=N answers it quoting it (?parent=N&quote=1 is the older spelling)
         form.parent_id.data = request.args.get("parent", type=int)
+        quoted = request.args.get("quote", type=int)
+        quoting = quoted is not None and (form.parent_id.data is None or quoted == 1)
+        if form.parent_id.data is None:
+            form.parent_id.data = quoted
     preview = None
     valid, uploaded = _submitted(form)
     if valid:
@@ -117,7 +123,7 @@ def thread(thread_id: int):
     parent = _parent(found, form.parent_id.data)
     if parent is None:
         form.parent_id.data = None
-    elif request.method == "GET" and request.args.get("quote") == "1":
+    elif quoting:
         form.body.data = sanitize.quote(services.post(me, parent["id"]).body, parent["author"]["display_name"])
     try:
         rules.require_accepted(me)

@@ -150,9 +150,10 @@ def retire_facility(facility_id: int):
     return redirect(url_for("fire.facility", facility_id=facility_id))
 
 
-def _qr(code: str) -> Markup:
+def _qr(code: str, endpoint: str = "fire.scan") -> Markup:
+    """An inline SVG QR code that opens the endpoint for this code on the scanning phone."""
     import segno
-    url = url_for("fire.scan", code=code, _external=True)
+    url = url_for(endpoint, code=code, _external=True)
     return Markup(segno.make(url, error="m").svg_inline(scale=3, title=code))
 
 
@@ -362,16 +363,10 @@ def building_status(code: str):
 @login_required
 def drill_list():
     items = drills.drills(actor())
-    qr = {d["id"]: _drill_qr(d["checkin_code"]) for d in items if d.get("checkin_code")}
+    qr = {d["id"]: _qr(d["checkin_code"], "fire.drill_checkin") for d in items if d.get("checkin_code")}
     plan_form = forms.DrillForm()
     plan_form.building.choices = forms.choices([("", _("Whole estate")), *_buildings()])
     return render_template("fire/drills.html", items=items, form=ActionForm(), qr=qr, plan_form=plan_form)
-
-
-def _drill_qr(code: str) -> Markup:
-    import segno
-    url = url_for("fire.drill_checkin", code=code, _external=True)
-    return Markup(segno.make(url, error="m").svg_inline(scale=3, title=code))
 
 
 @bp.post("/drills/new")

@@ -17,7 +17,7 @@ bp = Blueprint("home", __name__)
 
 THEME = "#0b6e4f"
 ICONS = ("icons/icon-192.png", "icons/icon-512.png")
-SHELL = ("css/app.css", "js/app.js", "favicon.svg", *ICONS)
+SHELL = ("css/app.css", "js/app.js", "favicon.svg", "icons/tabs.svg", *ICONS)
 
 
 @bp.app_context_processor

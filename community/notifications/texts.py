@@ -49,7 +49,7 @@ LINKS = {
     "fund_answer": lambda n: url_for("fund.disclosure_page"),
     "fund_overdue": lambda n: url_for("fund.disclosure_page"),
     "fund_low": lambda n: url_for("fund.overview"),
-    "petition": lambda n: url_for("assembly.petitions_page"),
+    "petition": _by_id("assembly.petition", "petition_id", "assembly.petitions"),
 }
 
 

@@ -25,3 +25,13 @@ document.addEventListener("DOMContentLoaded", () => {
     arrange();
   }
 });
+
+// The installable shell: the worker keeps styles, scripts and the offline page, never a person's pages.
+if ("serviceWorker" in navigator && window.isSecureContext) {
+  const url = document.currentScript && document.currentScript.dataset.sw;
+  if (url) {
+    window.addEventListener("load", () => {
+      navigator.serviceWorker.register(url, { scope: "/" }).catch(() => {});
+    });
+  }
+}

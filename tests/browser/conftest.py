@@ -62,10 +62,12 @@ class Phones:
         self.contexts = []
         self.errors: list[str] = []
 
-    def open(self, width: int = 390, height: int = 844, locale: str = "zh-CN"):
+    def open(self, width: int = 390, height: int = 844, locale: str = "zh-CN", service_workers: str = "block"):
+        """A phone of its own; the service worker is blocked unless a test is about it, so that its background
+        fetches of the shell do not race the page under test."""
         context = self.browser.new_context(
             base_url=self.base_url, viewport={"width": width, "height": height}, device_scale_factor=2,
-            is_mobile=True, has_touch=True, locale=locale)
+            is_mobile=True, has_touch=True, locale=locale, service_workers=service_workers)
         context.set_default_timeout(10_000)
         context.on("console", self._console)
         context.on("weberror", lambda error: self.errors.append(f"page error: {error.error}"))

@@ -230,7 +230,7 @@ PAGES = [
     ("/search?q=电梯", "owner", "ol.results li.result"),
     ("/posts/{reply}/edit", "resident", "form #body"),
     ("/posts/{reply}/revisions", "committee_member", "ol.revisions li.revision"),
-    ("/report?target=post:{reply}", "owner", "form #clause"),
+    ("/report?target=post:{reply}", "owner", "form input[name=reason]"),
     ("/report?target=thread:{thread}", "resident", "form #note"),
     ("/?lang=en", "committee_member", "nav.bottomnav .nav-count"),
     ("/boards?lang=en", "admin", "nav.bottomnav a[href='/notifications']"),

@@ -162,7 +162,7 @@ def test_the_toast_after_reporting_a_post_is_seen_without_scrolling(phones, live
     login(page, owner.phone, then=f"/threads/{thread.id}")
     with page.expect_navigation():
         page.locator(f"#post-{post.id} a.act-report").click()
-    page.locator("#clause").select_option("2.2")
+    page.locator("input[name=reason][value=abuse]").check()
     with page.expect_navigation():
         page.locator("form button[type=submit]").click()
     assert path_of(page) == f"/threads/{thread.id}"

@@ -49,7 +49,7 @@ def test_report_hide_mute_appeal_lift_and_oversight(phones, live_server, quiet, 
     login(reporter, owner.phone, then=f"/threads/{thread.id}")
     submit(reporter, reporter.locator(f"#post-{post.id} a.act-report"))
     assert path_of(reporter) == "/report"
-    reporter.locator("#clause").select_option("2.2")
+    reporter.locator("input[name=reason][value=abuse]").check()
     reporter.locator("#note").fill("人身攻击")
     submit(reporter, reporter.locator("form button[type=submit]"))
     assert path_of(reporter) == f"/threads/{thread.id}"
@@ -130,7 +130,7 @@ def test_report_hide_mute_appeal_lift_and_oversight(phones, live_server, quiet, 
     # The committee sees every step.
     committee = phones.open()
     login(committee, committee_member.phone)
-    submit(committee, committee.locator("main a[href='/committee/moderation']"))
+    submit(committee, committee.locator("main a[href='/committee/moderation']").filter(has_text="管理监督"))
     log = committee.locator("li.log-entry")
     expect(log).to_have_count(3)
     assert [e.get_attribute("data-action") for e in log.all()] == ["lift", "hide", "mute"]  # newest first

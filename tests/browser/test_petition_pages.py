@@ -64,7 +64,8 @@ def test_an_owner_signs_a_petition_on_a_phone(phones, owners):
     committee.locator("label.choice", has_text="书面答复").click()
     committee.locator("#response-text").fill("业委会将于两周内召开会议研究。")
     shot(committee, "petition-respond")
-    with committee.expect_navigation():
-        committee.locator("#respond button[type=submit]").click()
+    committee.locator("#respond button[type=submit]").click()
+    with committee.expect_navigation():  # the sheet asks first: a published response cannot be undone
+        committee.locator("#confirm-sheet [data-sheet-ok]").click()
     expect(committee.locator("#response")).to_contain_text("两周内")
     shot(committee, "petition-answered")

@@ -103,3 +103,28 @@ def test_every_role_walks_home_and_the_pages_it_leads_to(app, socket_phones, lan
     print(f"\nswept {walked} pages; screenshots in {ARTIFACTS}")
     assert walked >= 20
     assert not problems, "\n".join(problems)
+
+
+def test_the_installed_shell_shows_the_offline_page_when_the_network_is_gone(phones, live_server, owner):
+    from tests.browser.test_foundation_pages import login
+    page = phones.open(width=360, height=780, service_workers="allow")
+    login(page, owner.phone)
+    assert page.evaluate("""async () => {
+        const registration = await navigator.serviceWorker.ready;
+        return registration.active.scriptURL;
+    }""").endswith("/sw.js")
+    page.reload()  # the worker controls the pages opened after it took over
+    assert page.evaluate("navigator.serviceWorker.controller !== null")
+    page.context.set_offline(True)
+    try:
+        page.goto("/boards")
+        assert page.locator("#offline h1").inner_text() == "网络已断开"
+        # the styles came from the worker's cache too: the bar is painted, the button is a full target
+        assert page.evaluate("getComputedStyle(document.querySelector('.topbar')).backgroundColor") \
+            not in ("rgba(0, 0, 0, 0)", "transparent")
+        assert page.locator("#offline-retry").bounding_box()["height"] >= 44
+    finally:
+        page.context.set_offline(False)
+    page.locator("#offline-retry").click()
+    page.wait_for_url("**/")
+    assert page.locator("nav.bottomnav").count() == 1, "back online, the real page"

@@ -46,7 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     app.json = JSONProvider(app)
-    app.json.ensure_ascii = False  # Flask 3 reads this, not JSON_AS_ASCII: Chinese as UTF-8, not \uXXXX escapes
+    app.json.ensure_ascii = False  # Flask 3 reads this, not JSON_AS_ASCII: Chinese as UTF-8, not \u escapes
     if app.config.get("PROXY_HOPS"):  # the client address as the trusted reverse proxies saw it
         from werkzeug.middleware.proxy_fix import ProxyFix
         hops = app.config["PROXY_HOPS"]

@@ -10,7 +10,7 @@ from ..core import events, policy
 from ..core.errors import Invalid, is_id
 from ..core.timeutil import iso, utcnow
 from ..extensions import db
-from . import texts
+from . import live, texts  # noqa: F401  (live registers the after-commit sender)
 from .models import Notification
 from .texts import link  # noqa: F401  (where a notification opens: part of this module's interface)
 
@@ -52,7 +52,7 @@ def notifications(actor, *, before: int | None = None, limit: int = 50) -> list[
         query = query.where(Notification.id < before)
     rows = list(db.session.scalars(query.order_by(Notification.id.desc()).limit(limit)))
     cards = accounts.public_cards({n.actor_id for n in rows if n.actor_id})
-    titles = _thread_titles({n.thread_id for n in rows if n.thread_id})
+    titles = texts.thread_titles({n.thread_id for n in rows if n.thread_id})
     out = []
     for n in rows:
         card = cards.get(n.actor_id)
@@ -82,34 +82,10 @@ def mark_read(actor, ids=None) -> int:
     return count
 
 
-def _thread_titles(ids: set[int]) -> dict[int, str]:
-    from ..boards.models import Thread
-    if not ids:
-        return {}
-    return dict(db.session.execute(select(Thread.id, Thread.title).where(Thread.id.in_(ids))).all())
-
-
 # ---- live: the badge and the newest item, after commit ----------------------------------------------
 
 def _push(user_ids: list[int], fields: dict) -> None:
+    """Sent by ``live.send`` once the write commits."""
     events.queue("notification", user_ids=user_ids, fields=fields)
 
 
-@events.handler("notification")
-def _send(user_ids: list[int], fields: dict) -> None:
-    """Each person's unread count (one grouped statement for all of them) and the item, to their own room."""
-    from flask import current_app
-
-    from ..chat.live import user_room
-    from ..extensions import socketio
-
-    counts = dict(db.session.execute(select(Notification.user_id, func.count(Notification.id)).where(
-        Notification.user_id.in_(user_ids), Notification.read_at.is_(None)).group_by(Notification.user_id)).all())
-    row = Notification(**{k: v for k, v in fields.items() if k != "created_at"})
-    card = accounts.public_cards({row.actor_id}).get(row.actor_id) if row.actor_id else None
-    title = _thread_titles({row.thread_id}).get(row.thread_id) if row.thread_id else None
-    with current_app.test_request_context("/"):  # links and words outside the writer's request (jobs too)
-        item = {"kind": row.kind, "text": texts.describe(row, card["display_name"] if card else None, title),
-                "link": texts.link(row), "created_at": fields["created_at"]}
-    for user_id in user_ids:
-        socketio.emit("notification", {"count": counts.get(user_id, 0), "item": item}, to=user_room(user_id))

@@ -5,8 +5,19 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from ..core.web import local_full
+from ..extensions import db
 
 TICKET_PAGES = {"repair": "repairs", "complaint": "complaints", "suggestion": "suggestions"}
+
+
+def thread_titles(ids: set[int]) -> dict[int, str]:
+    """The titles the sentences of thread notifications name, in one statement."""
+    from sqlalchemy import select
+
+    from ..boards.models import Thread
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(Thread.id, Thread.title).where(Thread.id.in_(ids))).all())
 
 
 def _id(n) -> int | None:

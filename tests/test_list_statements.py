@@ -7,6 +7,7 @@ from community.accounts import services as accounts
 from community.boards import services as boards
 from community.chat import services as chat
 from community.desk import notices as desk_notices
+from community.desk import surveys as desk_surveys
 from community.desk import tickets as desk_tickets
 from community.extensions import db
 from community.moderation import services as moderation
@@ -147,4 +148,26 @@ def test_the_notices_list_is_a_fixed_number_of_statements(client, owner, staff):
     few = statements_for(client, "/desk/notices", 'class="notice-card', 5)
     publish(45, 5)
     many = statements_for(client, "/desk/notices", 'class="notice-card', 50)
+    assert_flat(few, many)
+
+
+@pytest.mark.parametrize("who", ["owner", "staff"])
+def test_the_surveys_list_is_a_fixed_number_of_statements(client, request, owner, staff, who):
+    """Per person and per unit, some answered by the viewer (or for the viewer's unit), some not."""
+    viewer = request.getfixturevalue(who)
+
+    def run(n, start):
+        for i in range(start, start + n):
+            found = desk_surveys.create_survey(staff, {
+                "title": f"调查 {i}", "per": "unit" if i % 2 else "user",
+                "questions": [{"kind": "rating", "text": "总体评分"}]})
+            if i % 3 == 0:
+                question = found.questions[0].id
+                desk_surveys.answer(owner, found.id, {"answers": {str(question): 4}, "unit": owner.units[0].code})
+
+    sign_in(client, viewer)
+    run(5, 0)
+    few = statements_for(client, "/desk/surveys", 'class="survey-card"', 5)
+    run(45, 5)
+    many = statements_for(client, "/desk/surveys", 'class="survey-card"', 50)
     assert_flat(few, many)

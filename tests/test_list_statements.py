@@ -37,6 +37,14 @@ def assert_flat(few: list[str], many: list[str]) -> None:
     assert len(many) == len(few), "\n".join(many)
 
 
+def assert_flat_from_5_to_50(client, path: str, marker: str, make) -> None:
+    """``make(n, start)`` adds n rows numbered from start: the page is counted at 5 rows, then at 50."""
+    make(5, 0)
+    few = statements_for(client, path, marker, 5)
+    make(45, 5)
+    assert_flat(few, statements_for(client, path, marker, 50))
+
+
 # ---- the moderation queue -------------------------------------------------------------------------
 
 def _reported_items(n: int, start: int, owner, resident, vendor, people) -> None:
@@ -88,11 +96,7 @@ def test_the_hidden_list_is_a_fixed_number_of_statements(client, owner, staff, c
             moderation.act(staff, {"action": "hide", "target": f"post:{post.id}", "clause": "2.2", "reason": "辱骂"})
 
     sign_in(client, committee_member)
-    hide(5, 0)
-    few = statements_for(client, "/committee/moderation?tab=hidden", 'data-target="post:', 5)
-    hide(45, 5)
-    many = statements_for(client, "/committee/moderation?tab=hidden", 'data-target="post:', 50)
-    assert_flat(few, many)
+    assert_flat_from_5_to_50(client, "/committee/moderation?tab=hidden", 'data-target="post:', hide)
 
 
 # ---- registrations ----------------------------------------------------------------------------------
@@ -105,11 +109,7 @@ def test_the_registrations_page_is_a_fixed_number_of_statements(client, staff, r
                                            organization=None if i % 2 else "便民店"))
 
     sign_in(client, staff)
-    apply(5, 0)
-    few = statements_for(client, "/staff/registrations", 'class="item registration"', 5)
-    apply(45, 5)
-    many = statements_for(client, "/staff/registrations", 'class="item registration"', 50)
-    assert_flat(few, many)
+    assert_flat_from_5_to_50(client, "/staff/registrations", 'class="item registration"', apply)
 
 
 # ---- the desk -------------------------------------------------------------------------------------
@@ -144,11 +144,7 @@ def test_the_notices_list_is_a_fixed_number_of_statements(client, owner, staff):
                                              "buildings": ["1"] if i % 2 else None})
 
     sign_in(client, owner)
-    publish(5, 0)
-    few = statements_for(client, "/desk/notices", 'class="notice-card', 5)
-    publish(45, 5)
-    many = statements_for(client, "/desk/notices", 'class="notice-card', 50)
-    assert_flat(few, many)
+    assert_flat_from_5_to_50(client, "/desk/notices", 'class="notice-card', publish)
 
 
 @pytest.mark.parametrize("who", ["owner", "staff"])
@@ -166,8 +162,4 @@ def test_the_surveys_list_is_a_fixed_number_of_statements(client, request, owner
                 desk_surveys.answer(owner, found.id, {"answers": {str(question): 4}, "unit": owner.units[0].code})
 
     sign_in(client, viewer)
-    run(5, 0)
-    few = statements_for(client, "/desk/surveys", 'class="survey-card"', 5)
-    run(45, 5)
-    many = statements_for(client, "/desk/surveys", 'class="survey-card"', 50)
-    assert_flat(few, many)
+    assert_flat_from_5_to_50(client, "/desk/surveys", 'class="survey-card"', run)

@@ -148,7 +148,7 @@ def test_report_hide_mute_appeal_lift_and_oversight(phones, live_server, quiet, 
     expect(decided).to_contain_text("已道歉，解除禁言")
     committee.goto("/committee/audit?verify=1")
     expect(committee.locator("#chain-ok")).to_be_visible()
-    recorded = committee.locator("ol.audit code").all_inner_texts()
+    recorded = committee.locator("ol.audit code").all_text_contents()  # the raw codes sit behind a disclosure
     for action in ("moderation.hide", "moderation.mute", "moderation.lift", "appeal.decided"):
         assert action in recorded, recorded
 

@@ -117,6 +117,16 @@ def test_staff_rejecting_a_registration_is_confirmed(client, staff, pending):
     assert "data-confirm=" in form and "张敏" in form
 
 
+def test_closing_a_survey_is_confirmed_with_its_answers(client, staff, owner):
+    from community.desk import surveys
+    found = surveys.create_survey(staff, {"title": "保洁满意度", "per": "user",
+                                          "questions": [{"kind": "rating", "text": "总体评分"}]})
+    surveys.answer(owner, found.id, {"answers": {str(found.questions[0].id): 5}})
+    html = log_in(client, staff).get(f"/desk/surveys/{found.id}").get_data(as_text=True)
+    form = html.split('id="close-survey"')[1].split(">")[0]
+    assert "data-confirm=" in form and "with 1 answer?" in form and "cannot be reopened" in form
+
+
 @pytest.mark.usefixtures("no_notice")
 def test_closing_early_says_the_turnout_and_needs_a_reason(client, api, committee_member, owners):
     vote_id = opened(api, committee_member)

@@ -2,12 +2,14 @@
 the installable shell: manifest, service worker at the root scope, offline page."""
 
 import json
+import re
 
 import pytest
 
 from community.core import policy
 from community.home import services
 from tests.statements import recorded
+from tests.test_board_views import sign_in
 from tests.test_policy import actor
 
 
@@ -60,17 +62,38 @@ def test_home_shows_cards_for_an_owner(client, owner):
     assert 'href="/desk/repairs"' in html.split('class="bottomnav"')[1]
 
 
-def test_manifest_is_valid_with_the_required_fields(client):
+def png_size(data: bytes) -> tuple[int, int]:
+    """Width and height from a PNG's signature and IHDR chunk, which the format puts first."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR", "not a PNG"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def test_manifest_is_valid_for_installation(client, owner):
+    """What Chromium asks of an installable app: names, a start URL inside the scope, standalone display, a theme
+    colour, and icons of 192 and 512 px that are PNGs of the sizes they declare; and every page links to it."""
     response = client.get("/manifest.webmanifest")
     assert response.status_code == 200 and response.mimetype == "application/manifest+json"
     manifest = json.loads(response.get_data(as_text=True))
-    assert manifest["name"] and manifest["short_name"] and manifest["start_url"] == "/"
-    assert manifest["display"] == "standalone" and manifest["theme_color"].startswith("#")
+    assert manifest["name"] and manifest["short_name"] and len(manifest["short_name"]) <= 12
+    assert manifest["start_url"] == "/" and manifest["scope"] == "/"
+    assert manifest["start_url"].startswith(manifest["scope"])
+    assert manifest["display"] == "standalone"
+    assert re.fullmatch(r"#[0-9a-f]{6}", manifest["theme_color"]) and manifest["background_color"].startswith("#")
     assert {i["sizes"] for i in manifest["icons"]} == {"192x192", "512x512"}
     for icon in manifest["icons"]:
+        assert icon["type"] == "image/png" and "any" in icon.get("purpose", "any").split()
         image = client.get(icon["src"])
         assert image.status_code == 200 and image.mimetype == "image/png"
+        width, height = png_size(image.get_data())
         image.close()
+        assert f"{width}x{height}" == icon["sizes"], icon["src"]
+    for path in ("/login", "/offline", "/"):
+        if path == "/":
+            sign_in(client, owner)
+        page = client.get(path).get_data(as_text=True)
+        assert f'<meta name="theme-color" content="{manifest["theme_color"]}">' in page, path
+        if path != "/offline":  # the offline page is shown from the worker's cache, never installed from
+            assert '<link rel="manifest" href="/manifest.webmanifest">' in page, path
 
 
 def test_service_worker_at_the_root_caches_the_shell_and_the_offline_page(client):

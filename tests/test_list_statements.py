@@ -7,6 +7,7 @@ from community.accounts import services as accounts
 from community.boards import services as boards
 from community.chat import services as chat
 from community.desk import notices as desk_notices
+from community.desk import surveys as desk_surveys
 from community.desk import tickets as desk_tickets
 from community.extensions import db
 from community.moderation import services as moderation
@@ -34,6 +35,14 @@ def statements_for(client, path: str, marker: str, rows: int) -> list[str]:
 
 def assert_flat(few: list[str], many: list[str]) -> None:
     assert len(many) == len(few), "\n".join(many)
+
+
+def assert_flat_from_5_to_50(client, path: str, marker: str, make) -> None:
+    """``make(n, start)`` adds n rows numbered from start: the page is counted at 5 rows, then at 50."""
+    make(5, 0)
+    few = statements_for(client, path, marker, 5)
+    make(45, 5)
+    assert_flat(few, statements_for(client, path, marker, 50))
 
 
 # ---- the moderation queue -------------------------------------------------------------------------
@@ -87,11 +96,7 @@ def test_the_hidden_list_is_a_fixed_number_of_statements(client, owner, staff, c
             moderation.act(staff, {"action": "hide", "target": f"post:{post.id}", "clause": "2.2", "reason": "辱骂"})
 
     sign_in(client, committee_member)
-    hide(5, 0)
-    few = statements_for(client, "/committee/moderation?tab=hidden", 'data-target="post:', 5)
-    hide(45, 5)
-    many = statements_for(client, "/committee/moderation?tab=hidden", 'data-target="post:', 50)
-    assert_flat(few, many)
+    assert_flat_from_5_to_50(client, "/committee/moderation?tab=hidden", 'data-target="post:', hide)
 
 
 # ---- registrations ----------------------------------------------------------------------------------
@@ -104,11 +109,7 @@ def test_the_registrations_page_is_a_fixed_number_of_statements(client, staff, r
                                            organization=None if i % 2 else "便民店"))
 
     sign_in(client, staff)
-    apply(5, 0)
-    few = statements_for(client, "/staff/registrations", 'class="item registration"', 5)
-    apply(45, 5)
-    many = statements_for(client, "/staff/registrations", 'class="item registration"', 50)
-    assert_flat(few, many)
+    assert_flat_from_5_to_50(client, "/staff/registrations", 'class="item registration"', apply)
 
 
 # ---- the desk -------------------------------------------------------------------------------------
@@ -143,8 +144,22 @@ def test_the_notices_list_is_a_fixed_number_of_statements(client, owner, staff):
                                              "buildings": ["1"] if i % 2 else None})
 
     sign_in(client, owner)
-    publish(5, 0)
-    few = statements_for(client, "/desk/notices", 'class="notice-card', 5)
-    publish(45, 5)
-    many = statements_for(client, "/desk/notices", 'class="notice-card', 50)
-    assert_flat(few, many)
+    assert_flat_from_5_to_50(client, "/desk/notices", 'class="notice-card', publish)
+
+
+@pytest.mark.parametrize("who", ["owner", "staff"])
+def test_the_surveys_list_is_a_fixed_number_of_statements(client, request, owner, staff, who):
+    """Per person and per unit, some answered by the viewer (or for the viewer's unit), some not."""
+    viewer = request.getfixturevalue(who)
+
+    def run(n, start):
+        for i in range(start, start + n):
+            found = desk_surveys.create_survey(staff, {
+                "title": f"调查 {i}", "per": "unit" if i % 2 else "user",
+                "questions": [{"kind": "rating", "text": "总体评分"}]})
+            if i % 3 == 0:
+                question = found.questions[0].id
+                desk_surveys.answer(owner, found.id, {"answers": {str(question): 4}, "unit": owner.units[0].code})
+
+    sign_in(client, viewer)
+    assert_flat_from_5_to_50(client, "/desk/surveys", 'class="survey-card"', run)

@@ -136,4 +136,7 @@ def role_label(user) -> str:
     names = {"owner": _("Owner"), "resident": _("Resident"), "vendor": _("Vendor"), "staff": _("Staff"),
              "admin": _("Admin")}
     label = names.get(user.role, user.role)
-    return f"{label} · {_('Committee member')}" if getattr(user, "committee", False) else label
+    if not getattr(user, "committee", False):
+        return label
+    committee = _("Committee member")  # outside the f-string, where the catalogue extractor finds it
+    return f"{label} · {committee}"

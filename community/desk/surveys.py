@@ -72,7 +72,8 @@ def surveys(actor, *, before: int | None = None, limit: int = 50) -> tuple[list,
     now = utcnow()
     counts = dict(db.session.execute(select(SurveyResponse.survey_id, func.count(SurveyResponse.id)).where(
         SurveyResponse.survey_id.in_([s.id for s in rows])).group_by(SurveyResponse.survey_id)).all()) if rows else {}
-    items = [serialize_survey(s, actor, now, counts.get(s.id, 0)) for s in rows]
+    taken = _taken(actor, [s.id for s in rows])
+    items = [serialize_survey(s, actor, now, counts.get(s.id, 0), taken) for s in rows]
     return items, (rows[-1].id if len(rows) == limit else None)
 
 
@@ -86,35 +87,45 @@ class _SurveyView:
         self.by_committee, self.open = found.by_committee, found.is_open(now)
 
 
-def _answerable_units(actor, found: Survey) -> list[Unit]:
+def _taken(actor, survey_ids: list[int]) -> dict[int, set[str]]:
+    """For each survey, the respondents among the actor and the actor's units that have answered: one
+    statement for a whole page of surveys."""
+    if not survey_ids:
+        return {}
+    mine = [f"user:{actor.id}"] + [f"unit:{u.id}" for u in actor.units]
+    taken: dict[int, set[str]] = defaultdict(set)
+    for survey_id, respondent in db.session.execute(select(SurveyResponse.survey_id, SurveyResponse.respondent).where(
+            SurveyResponse.survey_id.in_(survey_ids), SurveyResponse.respondent.in_(mine))):
+        taken[survey_id].add(respondent)
+    return taken
+
+
+def _units_left(actor, found: Survey, taken: dict[int, set[str]]) -> list[Unit]:
     """The units the actor could still answer for (per-unit surveys)."""
-    units = actor.units
-    if not units:
-        return []
-    taken = set(db.session.scalars(select(SurveyResponse.unit_id).where(
-        SurveyResponse.survey_id == found.id, SurveyResponse.unit_id.in_([u.id for u in units]))))
-    return [u for u in units if u.id not in taken]
+    answered = taken.get(found.id, set())
+    return [u for u in actor.units if f"unit:{u.id}" not in answered]
 
 
 def survey_page(actor, survey_id: int) -> dict:
     found = survey(actor, survey_id)
     now = utcnow()
     count = db.session.scalar(select(func.count(SurveyResponse.id)).where(SurveyResponse.survey_id == found.id))
-    data = serialize_survey(found, actor, now, count)
+    taken = _taken(actor, [found.id])
+    data = serialize_survey(found, actor, now, count, taken)
     data["questions"] = [{"id": q.id, "kind": q.kind, "text": q.text, "options": q.options, "required": q.required}
                          for q in found.questions]
-    data["units_left"] = [u.code for u in _answerable_units(actor, found)] if found.per == "unit" else []
+    data["units_left"] = [u.code for u in _units_left(actor, found, taken)] if found.per == "unit" else []
     return data
 
 
-def serialize_survey(s: Survey, viewer, now: datetime, responses: int) -> dict:
+def serialize_survey(s: Survey, viewer, now: datetime, responses: int, taken: dict[int, set[str]]) -> dict:
+    """``taken`` is what ``_taken`` found for the viewer, for this survey among others."""
     view = _SurveyView(s, now)
     if s.per == "user":
-        answered = db.session.scalar(select(SurveyResponse.id).where(
-            SurveyResponse.survey_id == s.id, SurveyResponse.respondent == f"user:{viewer.id}")) is not None
+        answered = f"user:{viewer.id}" in taken.get(s.id, set())
         can_answer = not answered
     else:
-        left = _answerable_units(viewer, s)
+        left = _units_left(viewer, s, taken)
         answered = bool(viewer.units) and not left
         can_answer = bool(left)
     return {"id": s.id, "title": s.title, "description": s.description, "per": s.per,

@@ -37,7 +37,7 @@
     function button(name, text, action) {
       const b = document.createElement("button");
       b.type = "button";
-      b.className = `editor-button editor-${name}`;
+      b.className = `editor-button editor-tool-${name}`; // not "editor-preview": that is the panel
       b.dataset.tool = name;
       b.textContent = text;
       b.tabIndex = buttons.length ? -1 : 0; // one tab stop; the arrow keys move along the toolbar

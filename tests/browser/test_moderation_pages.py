@@ -115,7 +115,7 @@ def test_report_hide_mute_appeal_lift_and_oversight(phones, live_server, quiet, 
     expect(appeal).to_contain_text("对邻居进行人身攻击")
     appeal.locator("input[name=outcome][value=lifted]").check()
     appeal.locator("textarea[name=reason]").fill("已道歉，解除禁言")
-    submit(desk, appeal.locator("button[type=submit]"))
+    assert "不能再就此处罚申诉" in confirm_submit(desk, appeal.locator("button[type=submit]"))
     expect(desk.locator(".flash")).to_be_visible()
     expect(desk.locator("article.appeal")).to_have_count(0)
 

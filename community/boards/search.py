@@ -50,8 +50,8 @@ import json
 import re
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, column, func, literal, or_, select, table, text
-from sqlalchemy.dialects.postgresql import array
+from sqlalchemy import Text, and_, cast, column, func, literal, or_, select, table, text
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from ..accounts import services as accounts
 from ..core import policy, sanitize, scope
@@ -161,7 +161,8 @@ def _sqlite_query(found: list[str], title_only: bool):
 
 _EXPLAIN = {op: text(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM posts WHERE body {op} :pattern ESCAPE '\\'")
             for op in ("LIKE", "ILIKE")}
-_EXPLAIN_PAIR = text("EXPLAIN (FORMAT JSON) SELECT 1 FROM posts WHERE linli_bigrams(body) @> ARRAY[:pair]")
+_EXPLAIN_PAIR = text("EXPLAIN (FORMAT JSON) SELECT 1 FROM posts "
+                     "WHERE linli_bigrams(body) @> ARRAY[CAST(:pair AS text)]")
 
 
 def _pattern(term: str) -> str:
@@ -173,7 +174,9 @@ def _contains(expression, term: str, *, indexed: bool = True, pairs: bool = Fals
     serves: a term that is not the query's most selective one is checked on the rows the other found, instead
     of having the planner AND its (long) trigram posting lists into the scan. With ``pairs``, a two-character
     term is found through the index of two-character pieces (migration 0024), then checked as any other."""
-    found = func.linli_bigrams(expression).op("@>")(array([term.lower()])) if pairs and len(term) == 2 else None
+    found = None
+    if pairs and len(term) == 2:
+        found = func.linli_bigrams(expression).op("@>")(cast([term.lower()], ARRAY(Text)))
     if not indexed or found is not None:
         expression = expression.op("||")(literal(""))
     if term.lower() == term.upper():  # nothing to fold (Chinese, digits): LIKE checks a row in half the time

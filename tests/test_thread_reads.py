@@ -175,4 +175,4 @@ def test_a_hundred_post_page_stays_light(client, owner, resident, thread):
     page = sign_in(client, resident).get(f"/threads/{thread.id}").get_data()
     body = len(f"<p>{text}000</p>".encode())
     assert page.count(b'class="post reply') == 101
-    assert (len(page) - 101 * body) / 101 < 440, "markup per reply beyond its stored HTML"
+    assert (len(page) - 101 * body) / 101 < 400, "markup per reply beyond its stored HTML"

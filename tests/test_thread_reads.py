@@ -132,10 +132,10 @@ def test_thread_page_statements_do_not_grow(client, api, owner, resident, commit
         parent = boards.reply(writer, thread.id, f"第 {i} 条回复", parent.id if parent and i % 3 else None)
     db.session.commit()
     assert (count_for(html), count_for(js)) == few
-    # Pinned. The page: the session's user, their standing, the thread, its posts with their authors, the
-    # reader's marker, the rules accepted, the notification badge. The API: the token and its user instead of
-    # the session, no rules or badge.
-    assert few == (7, 6), few
+    # Pinned. The page: the session's user with their session and standing (one statement), the thread, its
+    # posts with their authors, the reader's marker, the rules accepted, the notification badge. The API: the
+    # token with its user and standing instead of the session, no rules or badge.
+    assert few == (6, 4), few
 
 
 def test_api_json_is_utf8_not_escaped(api, resident, thread):
@@ -175,4 +175,4 @@ def test_a_hundred_post_page_stays_light(client, owner, resident, thread):
     page = sign_in(client, resident).get(f"/threads/{thread.id}").get_data()
     body = len(f"<p>{text}000</p>".encode())
     assert page.count(b'class="post reply') == 101
-    assert (len(page) - 101 * body) / 101 < 440, "markup per reply beyond its stored HTML"
+    assert (len(page) - 101 * body) / 101 < 400, "markup per reply beyond its stored HTML"

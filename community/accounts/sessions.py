@@ -10,9 +10,9 @@ import hmac
 import secrets
 from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from werkzeug.security import check_password_hash
 
 from ..audit import services as audit
@@ -21,6 +21,7 @@ from ..core.errors import Denied, Invalid, InvalidCredentials, NotFound, RateLim
 from ..core.timeutil import iso, utcnow
 from ..core.web import local_full
 from ..extensions import db
+from ..moderation import sanctions
 from ..rules import services as rules
 from .models import ApiToken, ResetCode, User, WebSession
 
@@ -84,7 +85,7 @@ def standing(actor, *, writing: bool = False) -> None:
     not accepted)."""
     if actor is None:
         raise Denied(_("Please log in first."), code="unauthenticated", status=401)
-    check_standing(actor)
+    check_standing(actor, suspended=_read_suspension(actor.id))
     if writing:
         require_writer(actor)
 
@@ -115,14 +116,15 @@ def issue_token(user: User) -> str:
 
 
 def user_for_token(token: str) -> User | None:
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token),
-                                                   ApiToken.revoked_at.is_(None)))
     now = utcnow()
-    if row is None or not _alive(row.created_at, row.last_used_at, now):
+    found = db.session.execute(_BY_TOKEN, {"digest": _digest(token), "now": now}).first()
+    if found is None or not _alive(found[0].created_at, found[0].last_used_at, now):
         return None
+    row, user, suspended = found
     if row.last_used_at is None or row.last_used_at < now - TOUCH_EVERY:
         reads.defer("token_used", row.id, token_id=row.id, at=now)
-    return row.user
+    _remember_suspension(user.id, suspended)
+    return user
 
 
 @reads.writer("token_used")
@@ -207,19 +209,42 @@ def load_session_user(session_id: str) -> User | None:
     parts = session_id.split(":") if isinstance(session_id, str) else []
     if len(parts) not in (2, 3) or not all(p.isascii() and p.isdigit() for p in parts[:2]):
         return None
-    user = db.session.get(User, int(parts[0]))
-    if user is None or user.session_version != int(parts[1]) or user.closed_at is not None:
+    now = utcnow()
+    found = db.session.execute(_BY_SESSION, {"id": int(parts[0]), "key": parts[2] if len(parts) == 3 else None,
+                                             "now": now}).first()
+    if found is None:
+        return None
+    user, row, suspended = found
+    if user.session_version != int(parts[1]) or user.closed_at is not None:
         return None
     if len(parts) == 3:
-        row = db.session.scalar(select(WebSession).where(WebSession.key == parts[2],
-                                                         WebSession.user_id == user.id))
-        now = utcnow()
         if row is None or row.ended_at is not None or not _alive(row.created_at, row.last_seen_at, now):
             return None
         if row.last_seen_at < now - TOUCH_EVERY:
             reads.defer("session_seen", row.id, session_id=row.id, at=now)
         user._session_key = parts[2]
+    _remember_suspension(user.id, suspended)
     return user
+
+
+# Built once, as every request runs one of them: the request's user with their session or token and whether a
+# suspension is in force, in one statement; ``standing`` then reads the suspension from the request.
+_BY_SESSION = (select(User, WebSession, sanctions.suspended(User.id))
+               .outerjoin(WebSession, (WebSession.user_id == User.id) & (WebSession.key == bindparam("key")))
+               .where(User.id == bindparam("id")))
+_BY_TOKEN = (select(ApiToken, User, sanctions.suspended(User.id)).join(User, User.id == ApiToken.user_id)
+             .where(ApiToken.token_hash == bindparam("digest"), ApiToken.revoked_at.is_(None)))
+
+
+def _remember_suspension(user_id: int, suspended) -> None:
+    if has_request_context():  # on the request itself, not ``g``: tests keep one app context across requests
+        request.linli_suspended = (user_id, bool(suspended))
+
+
+def _read_suspension(user_id: int) -> bool | None:
+    """Whether this request's user was read suspended, when they were read with the request; None otherwise."""
+    known = getattr(request, "linli_suspended", None) if has_request_context() else None
+    return known[1] if known and known[0] == user_id else None
 
 
 def active_sessions(user: User) -> dict:

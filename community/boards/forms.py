@@ -1,7 +1,12 @@
+from functools import cache
+
+from babel import support
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 from wtforms.widgets import HiddenInput
 
@@ -12,9 +17,20 @@ IMAGE_TYPES = "image/jpeg,image/png,image/webp"
 UPLOADED = Regexp(r"^(\d+:[A-Za-z0-9_-]{16,64})?(,\d+:[A-Za-z0-9_-]{16,64}){0,8}$")
 
 
+@cache
+def _wtforms_messages(locale: str) -> support.Translations:
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
 class WritingForm(FlaskForm):
     """Text (Markdown underneath) with optional images; the buttons named ``preview`` and ``publish`` say which
     was pressed. ``data-editor`` gives it the toolbar and the preview of static/js/editor.js."""
+    class Meta:
+        def get_translations(self, form):
+            # Flask-WTF reads WTForms' own catalogue from disk on every request; the thread page builds this
+            # form on every view, so the catalogue is read once per language.
+            return _wtforms_messages(str(get_locale()))
+
     body = TextAreaField(_l("Text"), validators=[DataRequired(), Length(max=STORED_MAX)],
                          render_kw={"rows": 8, "data-editor": "post"})
     images = MultipleFileField(_l("Images (optional, up to 9)"), render_kw={"accept": IMAGE_TYPES})

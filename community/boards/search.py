@@ -50,7 +50,8 @@ import json
 import re
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, column, literal, or_, select, table, text
+from sqlalchemy import Text, and_, cast, column, func, literal, or_, select, table, text
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from ..accounts import services as accounts
 from ..core import policy, sanitize, scope
@@ -69,8 +70,9 @@ POST_TRIGRAM, POST_CHARS = table("posts_trigram", column("rowid")), table("posts
 THREAD_TRIGRAM, THREAD_CHARS = table("threads_trigram", column("rowid")), table("threads_chars", column("rowid"))
 
 _WHITESPACE = re.compile(r"\s+")
-# What migration 0003 makes: FTS5 tables with their shadow tables; pg_trgm expression indexes.
-_SEARCH_INDEXES = re.compile(r"(posts|threads)_(trigram|chars)(_data|_idx|_docsize|_config|_content)?|ix_\w+_trgm")
+# What migrations 0003 and 0024 make: FTS5 tables with their shadow tables; pg_trgm and pair GIN indexes.
+_SEARCH_INDEXES = re.compile(
+    r"(posts|threads)_(trigram|chars)(_data|_idx|_docsize|_config|_content)?|ix_\w+_(trgm|bigrams)")
 
 
 def spaced(value: str | None) -> str | None:
@@ -159,37 +161,49 @@ def _sqlite_query(found: list[str], title_only: bool):
 
 _EXPLAIN = {op: text(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM posts WHERE body {op} :pattern ESCAPE '\\'")
             for op in ("LIKE", "ILIKE")}
+_EXPLAIN_PAIR = text("EXPLAIN (FORMAT JSON) SELECT 1 FROM posts "
+                     "WHERE linli_bigrams(body) @> ARRAY[CAST(:pair AS text)]")
 
 
 def _pattern(term: str) -> str:
     return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def _contains(expression, term: str, *, indexed: bool = True):
+def _contains(expression, term: str, *, indexed: bool = True, pairs: bool = False):
     """``expression`` holds ``term``. With ``indexed=False`` the test is on ``expression || ''``, which no index
     serves: a term that is not the query's most selective one is checked on the rows the other found, instead
-    of having the planner AND its (long) trigram posting lists into the scan."""
-    if not indexed:
+    of having the planner AND its (long) trigram posting lists into the scan. With ``pairs``, a two-character
+    term is found through the index of two-character pieces (migration 0024), then checked as any other."""
+    found = None
+    if pairs and len(term) == 2:
+        found = func.linli_bigrams(expression).op("@>")(cast([term.lower()], ARRAY(Text)))
+    if not indexed or found is not None:
         expression = expression.op("||")(literal(""))
     if term.lower() == term.upper():  # nothing to fold (Chinese, digits): LIKE checks a row in half the time
-        return expression.like(_pattern(term), escape="\\")
-    return expression.ilike(_pattern(term), escape="\\")
+        test = expression.like(_pattern(term), escape="\\")
+    else:
+        test = expression.ilike(_pattern(term), escape="\\")
+    return test if found is None else and_(found, test)
 
 
 RARE_ROWS = 2000  # a driving term expected in fewer posts is read from the index; above, posts are walked
 
 
 def _driver(found: list[str]) -> tuple[str, bool]:
-    """The term that should drive the query, and whether it is rare enough to be read from the trigram index:
-    of the terms the index can serve (three characters or more), the one PostgreSQL's statistics expect in the
-    fewest posts (one planning-only EXPLAIN per term, no rows read; the longer one on a tie)."""
-    indexable = [t for t in found if len(t) >= TRIGRAM_MIN]
+    """The term that should drive the query, and whether it is rare enough to be read from an index: of the
+    terms an index can serve (three characters or more: the trigrams; two: the pairs of migration 0024), the one
+    PostgreSQL's statistics expect in the fewest posts (one planning-only EXPLAIN per term, no rows read; the
+    longer one on a tie)."""
+    indexable = [t for t in found if len(t) >= 2]
     if not indexable:
         return found[0], False
 
     def expected(term: str) -> float:
-        operator = "LIKE" if term.lower() == term.upper() else "ILIKE"
-        plan = db.session.execute(_EXPLAIN[operator], {"pattern": _pattern(term)}).scalar()
+        if len(term) < TRIGRAM_MIN:
+            plan = db.session.execute(_EXPLAIN_PAIR, {"pair": term.lower()}).scalar()
+        else:
+            operator = "LIKE" if term.lower() == term.upper() else "ILIKE"
+            plan = db.session.execute(_EXPLAIN[operator], {"pattern": _pattern(term)}).scalar()
         plan = json.loads(plan) if isinstance(plan, str) else plan
         return plan[0]["Plan"]["Plan Rows"]
     rows, lead = min((expected(t), -len(t), t) for t in indexable)[0::2]
@@ -205,10 +219,10 @@ def _postgres_queries(found: list[str], title_only: bool) -> list:
     the trigram index instead of ANDing the long posting lists of common terms into the scan. Otherwise every
     term keeps its statistics and the planner walks posts (or opening posts, ``ix_posts_opening_id``)
     backwards, newest first, and stops at the limit."""
-    lead, rare = _driver(found) if len(found) > 1 else (found[0], False)
+    lead, rare = _driver(found) if len(found) > 1 or len(found[0]) == 2 else (found[0], False)
 
     def has(expression, term):
-        return _contains(expression, term, indexed=not rare or term == lead)
+        return _contains(expression, term, indexed=not rare or term == lead, pairs=rare and term == lead)
     opening = (_columns().select_from(Thread)
                .join(Post, and_(Post.thread_id == Thread.id, Post.opening.is_(True))))
     if title_only:
@@ -226,8 +240,8 @@ def _postgres_queries(found: list[str], title_only: bool) -> list:
     # Rare: found from the driving term in the title, or in the opening text; the others checked on those.
     rest = [or_(_contains(Thread.title, t, indexed=False), _contains(Post.body, t, indexed=False))
             for t in found if t != lead]
-    by_title = opening.where(_contains(Thread.title, lead), *rest).order_by(Thread.id.desc())
-    by_text = opening.where(_contains(Post.body, lead), *rest).order_by(Post.id.desc())
+    by_title = opening.where(_contains(Thread.title, lead, pairs=True), *rest).order_by(Thread.id.desc())
+    by_text = opening.where(_contains(Post.body, lead, pairs=True), *rest).order_by(Post.id.desc())
     return [in_body, by_title, by_text]
 
 

@@ -1,30 +1,25 @@
 """The phone pages of the boards: board list, thread list, thread, compose, edit, report, search."""
 
-from collections import defaultdict
 from functools import wraps
-from types import SimpleNamespace
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from ..accounts import services as accounts
 from ..accounts.services import user_for_token
 from ..core import policy, sanitize
 from ..core.errors import AppError, Invalid, NotFound, RulesNotAccepted, RuleViolation
 from ..core.http import bearer_token
-from ..core.web import actor, attach_error, badge_label, login_required
+from ..core.web import actor, attach_error, login_required
 from ..moderation import services as moderation
 from ..rules import reasons
 from ..rules import services as rules
-from . import media, page, services
+from . import media, page, replies, services
 from .forms import EditForm, ReplyForm, ReportForm, SearchForm, ThreadForm
 from .search import search as search_boards
 
 bp = Blueprint("boards", __name__)
-
-QUOTE_CHARS = 60
-MAX_INDENT = 4
 
 
 @bp.get("/media/<key>")
@@ -119,7 +114,7 @@ def thread(thread_id: int):
         hidden = page.hidden_thread(me, thread_id)
         if hidden is None:
             raise
-        return render_template("boards/thread_hidden.html", thread=hidden, text=_hidden_text(hidden, "thread"))
+        return render_template("boards/thread_hidden.html", thread=hidden, text=replies.hidden_text(hidden, "thread"))
     parent = _parent(found, form.parent_id.data)
     if parent is None:
         form.parent_id.data = None
@@ -131,95 +126,11 @@ def thread(thread_id: int):
     except RulesNotAccepted:
         rules_pending = True
     can_reply = found["can_reply"] and not rules_pending
-    labels, permissions = _labels(found), _permissions(me, found)
+    names, allowed = replies.labels(found), replies.permissions(me, found)
     return render_template(
-        "boards/thread.html", thread=found, rows=_rows(me, found, can_reply, labels, permissions), form=form,
-        parent=parent, preview=preview, uploaded=uploaded, rules_pending=rules_pending, can_reply=can_reply,
-        opening=_opening(me, found, can_reply, labels, permissions))
-
-
-def _hidden_text(item: dict, kind: str) -> str:
-    clause = item.get("hidden_clause")
-    if kind == "thread":
-        return _("This thread was hidden for breaking clause %(clause)s.", clause=clause) if clause else \
-            _("This thread was hidden by the property staff.")
-    return _("This reply was hidden for breaking clause %(clause)s.", clause=clause) if clause else \
-        _("This reply was hidden by the property staff.")
-
-
-def _labels(found: dict) -> dict[int, Markup]:
-    """What follows each author's name (their badge, or their building), escaped and translated once per author
-    rather than once per post."""
-    labels: dict[int, Markup] = {}
-    tails: dict = {}  # by badge or building: a hundred authors share a handful of them
-    for card in [found["author"], *(p["author"] for p in found["posts"])]:
-        if card["id"] in labels:
-            continue
-        badge = policy.badge(card)
-        key = badge or card["building"]
-        tail = tails.get(key)
-        if tail is None:
-            if badge:
-                tail = f' <span class="tag tag-{badge}">{escape(badge_label(badge))}</span>'
-            elif key:
-                tail = f' <span class="muted">{escape(_("Building %(b)s", b=key))}</span>'
-            else:
-                tail = ""
-            tails[key] = tail
-        labels[card["id"]] = Markup(f"<b>{escape(card['display_name'])}</b>{tail}")
-    return labels
-
-
-def _permissions(me, found: dict) -> tuple:
-    """Decided once for the page: who may edit which post, whether earlier versions and reports are offered."""
-    editable = set()
-    if not found["locked"]:
-        mine = [{"id": found["opening_post_id"], "author": found["author"], "status": found["status"]},
-                *found["posts"]]
-        editable = {p["id"] for p in mine if p["id"] and p["author"]["id"] == me.id and policy.can(
-            me, "post.edit", SimpleNamespace(author_id=me.id, status=p["status"]))}
-    return editable, policy.can(me, "content.history"), policy.can(me, "report.create")
-
-
-def _opening(me, found: dict, can_reply: bool, labels: dict, permissions: tuple) -> dict:
-    editable, can_history, can_report = permissions
-    post_id = found["opening_post_id"]
-    return {"meta": labels[found["author"]["id"]], "reply": can_reply and post_id,
-            "edit": post_id in editable, "history": can_history and found["edited"],
-            "report": can_report and found["author"]["id"] != me.id}
-
-
-def _rows(me, found: dict, can_reply: bool, labels: dict, permissions: tuple) -> list[dict]:
-    """Each reply flat, in the order of the tree (a reply follows the post it answers, depth first), with its
-    depth (capped for indenting), a short quote of the post it answers, and what this reader may do with it."""
-    replies = found["posts"]
-    by_id = {p["id"]: p for p in replies}
-    children: dict[int | None, list[dict]] = defaultdict(list)
-    for p in replies:  # in id order: a parent always comes before its replies
-        children[p["parent_id"] if p["parent_id"] in by_id else None].append(p)
-    editable, can_history, can_report = permissions
-    opening_id, my_id = found["opening_post_id"], me.id
-    rows = []
-    stack = [(p, 0) for p in reversed(children[None])]
-    while stack:
-        p, depth = stack.pop()
-        stack.extend((c, depth + 1) for c in reversed(children[p["id"]]))
-        post_id, status, answered = p["id"], p["status"], by_id.get(p["parent_id"])
-        if answered:
-            quote = (answered["id"], answered["author"]["display_name"],
-                     _excerpt(answered["body_html"]) if answered["body_html"] else _hidden_text(answered, "post"))
-        elif p["parent_id"] and p["parent_id"] != opening_id:
-            quote = (None, None, None)  # answers a post this reader is not shown
-        else:
-            quote = None
-        blank = status == "hidden" and not p["body_html"]
-        rows.append({
-            "id": post_id, "depth": min(depth, MAX_INDENT), "parent": p["parent_id"], "status": status,
-            "meta": labels[p["author"]["id"]], "at": p["created_at"], "edited": p["edited"], "quote": quote,
-            "body": _hidden_text(p, "post") if blank else Markup(p["body_html"]), "blank": blank,
-            "reply": can_reply and not blank, "edit": post_id in editable, "history": can_history and p["edited"],
-            "report": can_report and not blank and p["author"]["id"] != my_id})
-    return rows
+        "boards/thread.html", thread=found, replies=replies.render(me, found, can_reply, names, allowed),
+        form=form, parent=parent, preview=preview, uploaded=uploaded, rules_pending=rules_pending,
+        can_reply=can_reply, opening=replies.opening(me, found, can_reply, names, allowed))
 
 
 def _parent(found: dict, parent_id: int | None) -> dict | None:
@@ -227,14 +138,10 @@ def _parent(found: dict, parent_id: int | None) -> dict | None:
     if not parent_id:
         return None
     if parent_id == found["opening_post_id"]:
-        return {"id": parent_id, "author": found["author"], "text": _excerpt(found["body_html"])}
+        return {"id": parent_id, "author": found["author"], "text": replies.excerpt(found["body_html"])}
     parent = next((p for p in found["posts"] if p["id"] == parent_id and p["body_html"]), None)
-    return parent and {"id": parent["id"], "author": parent["author"], "text": _excerpt(parent["body_html"])}
+    return parent and {"id": parent["id"], "author": parent["author"], "text": replies.excerpt(parent["body_html"])}
 
-
-def _excerpt(body_html: str) -> str:
-    text = Markup(body_html).striptags()
-    return text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS].rstrip() + "…"
 
 
 # ---- writing --------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, exists, func, insert, or_, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -20,7 +20,7 @@ from ..core.errors import Denied, Invalid, NotFound, RuleViolation, is_id, whole
 from ..core.timeutil import iso, utcnow
 from ..estate.models import Building
 from ..extensions import db
-from ..moderation.models import Sanction
+from ..moderation import sanctions
 from ..rules import services as rules
 from . import live
 from .models import DeskConversation, Message, RoomRead
@@ -85,9 +85,7 @@ def _readable(actor, slug) -> Room:
 # Built once: every event runs these, and building a statement costs about as much as running it.
 # A user comes with all an event reads about them (rules, rooms, their public card) and whether a suspension
 # is in force, in one statement.
-_SUSPENDED = exists().where(Sanction.user_id == User.id, Sanction.kind == "suspend", Sanction.lifted_at.is_(None),
-                            or_(Sanction.ends_at.is_(None), Sanction.ends_at > bindparam("now")))
-_USER = select(User, _SUSPENDED.label("suspended")).where(User.id == bindparam("id")).options(
+_USER = select(User, sanctions.suspended(User.id).label("suspended")).where(User.id == bindparam("id")).options(
     joinedload(User.registration), joinedload(User.unit_links))
 _BY_CLIENT_ID = select(Message).where(Message.author_id == bindparam("author"),
                                       Message.client_id == bindparam("client_id"))

@@ -1,7 +1,33 @@
-// The confirm sheet and the toasts (templates/_confirm.html). Progressive enhancement: without this file
-// every form submits as it is and the server's checks decide.
+// The confirm sheet and the toasts. Progressive enhancement: without this file every form submits as it is
+// and the server's checks decide. Both work only with JavaScript, so this file makes them (their words come
+// from this script tag's data-t-* attributes, in the reader's language) instead of every page sending them.
 (() => {
+  const words = document.currentScript.dataset;
   const sheet = () => document.getElementById("confirm-sheet");
+
+  const build = () => {
+    const toasts = document.createElement("div");
+    toasts.className = "toasts";
+    toasts.id = "toasts";
+    toasts.setAttribute("aria-live", "polite");
+    toasts.dataset.dismiss = words.tDismiss;
+    const dialog = document.createElement("dialog");
+    dialog.className = "sheet";
+    dialog.id = "confirm-sheet";
+    dialog.setAttribute("aria-labelledby", "confirm-sheet-title");
+    dialog.setAttribute("aria-describedby", "confirm-sheet-body");
+    // A fixed skeleton without any text; the words are set as text below.
+    dialog.innerHTML = '<h2 id="confirm-sheet-title"></h2><div id="confirm-sheet-body">' +
+      '<p class="sheet-message" data-sheet-message></p><ul class="sheet-choices" data-sheet-choices hidden></ul>' +
+      '<p class="sheet-warning" data-sheet-warning hidden></p><p class="sheet-final muted" data-sheet-final></p>' +
+      '</div><div class="sheet-buttons"><button type="button" class="button secondary" data-sheet-cancel></button>' +
+      '<button type="button" class="button danger" data-sheet-ok></button></div>';
+    dialog.querySelector("h2").textContent = words.tTitle;
+    dialog.querySelector("[data-sheet-final]").textContent = words.tFinal;
+    dialog.querySelector("[data-sheet-cancel]").textContent = words.tCancel;
+    dialog.querySelector("[data-sheet-ok]").textContent = words.tOk;
+    document.body.append(toasts, dialog);
+  };
   let pending = null; // {form, submitter}
 
   const labelOf = (input) => {
@@ -70,6 +96,7 @@
   });
 
   document.addEventListener("DOMContentLoaded", () => {
+    build();
     const dialog = sheet();
     if (dialog) {
       dialog.querySelector("[data-sheet-cancel]").addEventListener("click", () => dialog.close());

@@ -11,8 +11,9 @@ from flask_babel import gettext as _
 from ..accounts.forms import ActionForm
 from ..core import policy
 from ..core.errors import AppError
-from ..core.web import actor, attach_error, login_required
-from . import documents, services
+from ..core.web import actor, attach_error, attempt, login_required
+from ..extensions import db
+from . import attachments, documents, services
 from .forms import AssemblyForm, ObjectionForm, ProxyForm
 from .views import RECEIPT_KEY, _page, _step, bp, choice_label
 
@@ -203,6 +204,30 @@ def confirm_paper(vote_id: int, paper_id: int):
         flash(_("Confirmed: counted.") if paper.status == "counted"
               else _("Confirmed, but the owners had voted already: kept as a conflict, not counted."))
     return redirect(url_for("votes.paper", vote_id=vote_id, _anchor=f"paper-{paper_id}"))
+
+
+@bp.post("/votes/<int:vote_id>/documents")
+@login_required
+def attach_document(vote_id: int):
+    policy.require(actor(), "vote.manage")
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    from ..assembly import files
+    content, name = files.read_upload(request.files.get("file"))
+    if not attempt(lambda: attachments.attach(actor(), vote_id, content, name, request.form.get("supersedes")),
+                   _("The document is attached.")):
+        db.session.rollback()
+    return _back(vote_id, "documents")
+
+
+@bp.post("/votes/<int:vote_id>/documents/<int:file_id>/remove")
+@login_required
+def remove_document(vote_id: int, file_id: int):
+    policy.require(actor(), "vote.manage")
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    attempt(lambda: attachments.remove(actor(), vote_id, file_id), _("The document is removed from the draft."))
+    return _back(vote_id, "documents")
 
 
 def _pdf(name: str, pdf: bytes) -> Response:

@@ -38,14 +38,7 @@ def _run(vote_id: int, call, done: str, anchor: str | None = None):
     """A committee or owner step from a page: CSRF-checked, the service's refusal shown as a message."""
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        call()
-    except AppError as error:
-        if error.status == 404:
-            raise
-        flash(error.message, "error")
-    else:
-        flash(done)
+    attempt(call, done)
     return _back(vote_id, anchor)
 
 
@@ -132,15 +125,9 @@ def appoint_proxy(vote_id: int):
     if not form.validate_on_submit():
         flash(_("Give the unit, the proxy's phone number and the written authorisation."), "error")
         return _back(vote_id, "proxies")
-    try:
-        services.appoint_proxy(actor(), vote_id, {"unit": form.unit.data, "proxy_phone": form.phone.data,
-                                                  "evidence": form.evidence.data})
-    except AppError as error:
-        if error.status == 404:
-            raise
-        flash(error.message, "error")
-    else:
-        flash(_("The proxy is recorded. It can be revoked until the ballot is cast."))
+    attempt(lambda: services.appoint_proxy(actor(), vote_id, {"unit": form.unit.data, "proxy_phone": form.phone.data,
+                                                              "evidence": form.evidence.data}),
+            _("The proxy is recorded. It can be revoked until the ballot is cast."))
     return _back(vote_id, "proxies")
 
 
@@ -158,14 +145,8 @@ def object_to(vote_id: int):
     if not form.validate_on_submit():
         flash(_("Say what you object to."), "error")
         return _back(vote_id, "objections")
-    try:
-        services.object_to(actor(), vote_id, form.text.data)
-    except AppError as error:
-        if error.status == 404:
-            raise
-        flash(error.message, "error")
-    else:
-        flash(_("Your objection is recorded; the committee will answer it before the result is final."))
+    attempt(lambda: services.object_to(actor(), vote_id, form.text.data),
+            _("Your objection is recorded; the committee will answer it before the result is final."))
     return _back(vote_id, "objections")
 
 
@@ -177,14 +158,8 @@ def answer_objection(vote_id: int, objection_id: int):
     if not form.validate_on_submit():
         flash(_("Write the committee's answer."), "error")
         return _back(vote_id, "objections")
-    try:
-        services.answer_objection(actor(), vote_id, objection_id, form.text.data)
-    except AppError as error:
-        if error.status == 404:
-            raise
-        flash(error.message, "error")
-    else:
-        flash(_("The answer is published."))
+    attempt(lambda: services.answer_objection(actor(), vote_id, objection_id, form.text.data),
+            _("The answer is published."))
     return _back(vote_id, "objections")
 
 

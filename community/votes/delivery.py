@@ -15,7 +15,7 @@ from sqlalchemy import select
 from ..accounts.models import User
 from ..audit import services as audit
 from ..core import identity, policy
-from ..core.errors import Conflict, Invalid, NotFound, is_id
+from ..core.errors import Conflict, Invalid, is_id
 from ..core.timeutil import iso, utcnow
 from ..estate.models import Building, Owner, Unit
 from ..extensions import db
@@ -203,9 +203,3 @@ def photo_visible(actor, file_id: int) -> bool | None:
         return None
     return policy.can(actor, "vote.delivery")
 
-
-def entry_of(vote_id: int, entry_id) -> VoteDelivery:
-    entry = db.session.get(VoteDelivery, entry_id) if is_id(entry_id) else None
-    if entry is None or entry.vote_id != vote_id:
-        raise NotFound(_("No such entry in this vote's ledger."))
-    return entry

@@ -12,7 +12,7 @@ from ..audit import services as audit
 from ..core import policy
 from ..core.errors import Conflict, Invalid, NotFound, is_id
 from ..extensions import db
-from .common import find
+from .common import find, form_id
 from .models import Vote
 
 MAX_DOCUMENTS = 20
@@ -30,10 +30,8 @@ def attach(actor, vote_id, content: bytes, name, supersedes=None) -> AssemblyFil
     vote = find(actor, vote_id)
     previous = None
     if supersedes not in (None, ""):
-        if isinstance(supersedes, str) and supersedes.isascii() and supersedes.isdigit():
-            supersedes = int(supersedes)
         try:
-            previous = _document(vote, supersedes)
+            previous = _document(vote, form_id(supersedes))
         except NotFound:
             raise Invalid(_("No such document of this vote."), field="supersedes") from None
         if db.session.scalar(select(AssemblyFile.id).where(AssemblyFile.supersedes_id == previous.id)):

@@ -7,20 +7,20 @@ new one that supersedes it (a corrected hand-over, or a withdrawal). Kept with t
 import csv
 import io
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..accounts.models import User
 from ..audit import services as audit
-from ..core import identity, policy
+from ..core import identity, policy, validation
 from ..core.errors import Conflict, Invalid, is_id
 from ..core.timeutil import iso, utcnow
 from ..estate.models import Building, Owner, Unit
 from ..extensions import db
 from ..notifications.models import Notification
-from .common import NOTE_MAX, body_of, find, text
+from .common import NOTE_MAX, body_of, find, form_id, text
 from .models import Vote, VoteDelivery, VoteVoter, VoteVoterUnit
 
 RECEIVED_BY_MAX = 64
@@ -44,18 +44,7 @@ class UnitLine:
 
 def _handed_at(value, vote: Vote) -> datetime:
     """When the paper was handed over: now when not given; not in the future, not before the announcement."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return utcnow()
-    parsed = value if isinstance(value, datetime) else None
-    if isinstance(value, str) and value.isascii():
-        try:
-            parsed = datetime.fromisoformat(value.strip().replace("z", "Z"))
-        except ValueError:
-            parsed = None
-    if parsed is None:
-        raise Invalid(_("Give a time such as 2026-12-31T16:00:00Z."), field="handed_at")
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    parsed = validation.moment(value, "handed_at") or utcnow()
     if parsed > utcnow() + timedelta(minutes=5) or (vote.announced_at and parsed < vote.announced_at):
         raise Invalid(_("The hand-over must fall between the announcement and now."), field="handed_at")
     return parsed
@@ -83,8 +72,7 @@ def record(actor, vote_id, data, photo: tuple[bytes, str | None] = (b"", None)) 
     supersedes = data.get("supersedes")
     previous = None
     if supersedes not in (None, ""):
-        if isinstance(supersedes, str) and supersedes.isascii() and supersedes.isdigit():
-            supersedes = int(supersedes)
+        supersedes = form_id(supersedes)
         previous = db.session.get(VoteDelivery, supersedes) if is_id(supersedes) else None
         if previous is None or previous.vote_id != vote.id:
             raise Invalid(_("No such entry in this vote's ledger."), field="supersedes")

@@ -48,6 +48,7 @@ MATRIX = {
     "vote.proxy":          {"owner", "committee"},
     "vote.proxy_hold":     {"owner", "committee", "resident"},
     "vote.object":         {"owner", "committee"},
+    "vote.delivery":       {"committee"},
     "petition.read":       {"owner", "committee", "resident", "vendor", "staff", "admin"},
     "petition.start":      {"owner", "committee"},
     "petition.sign":       {"owner", "committee"},

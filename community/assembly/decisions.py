@@ -12,10 +12,11 @@ from sqlalchemy.exc import IntegrityError
 from ..accounts.models import User
 from ..audit import services as audit
 from ..core import policy, validation
-from ..core.errors import Conflict, Invalid, NotFound, is_id
+from ..core.errors import Conflict, Invalid, is_id
 from ..core.timeutil import iso, utcnow
 from ..extensions import db
 from . import files
+from .common import newest, readable
 from .models import AssemblyFile, CommitteeDecision
 
 TITLE_MAX = 120
@@ -105,19 +106,12 @@ def record(actor, data, *, minutes: AssemblyFile | None = None) -> CommitteeDeci
 
 
 def listed(actor, *, before: int | None = None, limit: int = 50) -> list[CommitteeDecision]:
-    policy.require(actor, "decision.read")
     query = select(CommitteeDecision).order_by(CommitteeDecision.decided_on.desc(), CommitteeDecision.id.desc())
-    if before:
-        query = query.where(CommitteeDecision.id < before)
-    return list(db.session.scalars(query.limit(limit)))
+    return newest(actor, "decision.read", query, CommitteeDecision.id, before=before, limit=limit)
 
 
 def find(actor, decision_id) -> CommitteeDecision:
-    policy.require(actor, "decision.read")
-    entry = db.session.get(CommitteeDecision, decision_id) if is_id(decision_id) else None
-    if entry is None:
-        raise NotFound(_("No such decision."))
-    return entry
+    return readable(actor, "decision.read", CommitteeDecision, decision_id, _("No such decision."))
 
 
 def serialize(entry: CommitteeDecision) -> dict:

@@ -2,6 +2,7 @@
 those of every upload (``boards.media``): at most 5 MB, a number per account per hour; an image goes through
 the attachments service (decoded, cleaned, re-encoded), a PDF is kept as sent once its header says it is one."""
 
+import hashlib
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -35,8 +36,9 @@ def read_upload(upload) -> tuple[bytes, str | None]:
         upload.close()
 
 
-def store(actor, data: bytes, name, *, vote_id: int | None = None) -> AssemblyFile:
-    """Keep one uploaded file; the caller commits (an image's attachment row is committed by its service)."""
+def store(actor, data: bytes, name, *, vote_id: int | None = None, supersedes_id: int | None = None) -> AssemblyFile:
+    """Keep one uploaded file with the SHA-256 of what is kept; the caller commits (an image's attachment row is
+    committed by its service)."""
     from ..boards import media
     policy.require(actor, "attachment.upload")
     if not data:
@@ -61,9 +63,17 @@ def store(actor, data: bytes, name, *, vote_id: int | None = None) -> AssemblyFi
         found = AssemblyFile(key=attachment.key, name=_clean_name(name), mime=attachment.mime,
                              size=attachment.size, attachment_id=attachment.id, vote_id=vote_id,
                              uploader_id=actor.id, created_at=utcnow())
+    found.supersedes_id = supersedes_id
+    found.sha256 = hashlib.sha256(data if found.attachment_id is None else path_of(found).read_bytes()).hexdigest()
     db.session.add(found)
     db.session.flush()
     return found
+
+
+def detach(found: AssemblyFile) -> None:
+    """Take a document off the draft vote it was attached to (the file stays, its uploader's); the caller
+    commits."""
+    found.vote_id = None
 
 
 def path_of(found: AssemblyFile) -> Path:
@@ -74,15 +84,19 @@ def path_of(found: AssemblyFile) -> Path:
 
 def fetch(actor, file_id) -> tuple[AssemblyFile, Path]:
     """A file for someone who may see what carries it: a vote's document follows the vote (a draft's are the
-    committee's), minutes are every member's."""
+    committee's), minutes are every member's, a delivery's signature photo is the committee's."""
     policy.require_member(actor)
     found = db.session.get(AssemblyFile, file_id) if is_id(file_id) else None
     if found is None:
         raise NotFound(_("Not found."))
+    from ..votes import delivery
+    photo = delivery.photo_visible(actor, found.id) if found.vote_id is None else None
     if found.vote_id is not None:
         from ..votes import services as votes
         votes.get(actor, found.vote_id)
-    elif found.uploader_id != actor.id and not db.session.scalar(
+    elif photo is False:
+        raise NotFound(_("Not found."))  # a signature photo of a delivery ledger: the committee's
+    elif photo is None and found.uploader_id != actor.id and not db.session.scalar(
             select(CommitteeDecision.id).where(CommitteeDecision.minutes_file_id == found.id)):
         raise NotFound(_("Not found."))  # uploaded but not (yet) published with a decision
     path = path_of(found)

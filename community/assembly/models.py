@@ -22,6 +22,9 @@ class AssemblyFile(db.Model):
     size: Mapped[int]
     attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))  # images
     vote_id: Mapped[int | None] = mapped_column(ForeignKey("votes.id"), index=True)  # an announcement's document
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    # A vote's document, once announced, is never removed: a correction is a new one naming the one it corrects.
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("assembly_files.id"), unique=True)
     uploader_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

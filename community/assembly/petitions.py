@@ -15,12 +15,13 @@ from sqlalchemy.exc import IntegrityError
 from ..accounts.models import User
 from ..audit import services as audit
 from ..core import policy, validation
-from ..core.errors import Conflict, Denied, Invalid, NotFound, is_id
+from ..core.errors import Conflict, Denied, Invalid, NotFound
 from ..core.timeutil import iso, utcnow
 from ..estate.models import Owner
 from ..extensions import db
 from ..votes import tally
 from ..votes.lifecycle import roster_holdings
+from .common import newest, readable
 from .models import Petition, PetitionSignature, PetitionVoter, PetitionVoterUnit
 
 TITLE_MAX = 120
@@ -72,19 +73,12 @@ def start(actor, data) -> Petition:
 
 
 def find(actor, petition_id) -> Petition:
-    policy.require(actor, "petition.read")
-    petition = db.session.get(Petition, petition_id) if is_id(petition_id) else None
-    if petition is None:
-        raise NotFound(_("No such petition."))
-    return petition
+    return readable(actor, "petition.read", Petition, petition_id, _("No such petition."))
 
 
 def listed(actor, *, before: int | None = None, limit: int = 50) -> list[Petition]:
-    policy.require(actor, "petition.read")
-    query = select(Petition).order_by(Petition.id.desc()).limit(limit)
-    if before:
-        query = query.where(Petition.id < before)
-    return list(db.session.scalars(query))
+    return newest(actor, "petition.read", select(Petition).order_by(Petition.id.desc()), Petition.id,
+                  before=before, limit=limit)
 
 
 def signable(actor, petition: Petition) -> dict[int, list[str]]:

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from ..accounts.forms import ActionForm
 from ..core import policy
 from ..core.errors import AppError
-from ..core.web import actor, login_required
+from ..core.web import actor, attempt, login_required
 from ..extensions import db
 from . import decisions, files, petitions
 
@@ -55,12 +55,7 @@ def petition(petition_id: int):
 def _step(petition_id: int, call, done: str):
     _checked()
     petitions.find(actor(), petition_id)  # a petition that does not exist is a 404 page, not a message
-    try:
-        call()
-    except AppError as error:
-        flash(error.message, "error")
-    else:
-        flash(done)
+    attempt(call, done)
     return redirect(url_for("assembly.petition", petition_id=petition_id))
 
 

@@ -226,6 +226,7 @@ RULES: dict = {
     "vote.proxy": frozenset({"owner"}),  # for a voter of their own: the service checks that
     "vote.proxy_hold": frozenset({"owner", "resident"}),
     "vote.object": frozenset({"owner"}),  # and in the vote's electorate
+    "vote.delivery": frozenset({"committee"}),  # the per-unit delivery ledger and its signature photos
     # fees
     "fees.manage": STAFF,
     "fees.register": STAFF,

@@ -107,9 +107,9 @@ def format_money(fen: int) -> str:
     return _two_places(fen)
 
 
-def future_time(value, field: str, *, required: bool = False, within: timedelta | None = None) -> datetime | None:
-    """An ISO 8601 time (UTC when it names no zone) after now, and no further than ``within`` when given;
-    answered as naive UTC, the form the columns hold. Blank is missing (None when not required)."""
+def moment(value, field: str, *, required: bool = False) -> datetime | None:
+    """An ISO 8601 time (UTC when it names no zone) or an aware datetime, answered as naive UTC, the form the
+    columns hold. Blank is missing (None when not required)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
             raise Invalid(_("This field is required."), field=field)
@@ -122,8 +122,14 @@ def future_time(value, field: str, *, required: bool = False, within: timedelta 
             parsed = None
     if parsed is None:
         raise Invalid(_("Give a time such as 2026-12-31T16:00:00Z."), field=field)
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    return parsed.astimezone(UTC).replace(tzinfo=None) if parsed.tzinfo is not None else parsed
+
+
+def future_time(value, field: str, *, required: bool = False, within: timedelta | None = None) -> datetime | None:
+    """A ``moment`` after now, and no further than ``within`` when given."""
+    parsed = moment(value, field, required=required)
+    if parsed is None:
+        return None
     now = utcnow()
     if parsed <= now:
         raise Invalid(_("The time must be in the future."), field=field)

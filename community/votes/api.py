@@ -2,7 +2,7 @@ from flask import Response, jsonify, request
 
 from ..core.http import actor, api_blueprint, int_arg, json_body, requires
 from ..core.timeutil import iso
-from . import services, tally
+from . import attachments, delivery, services, tally
 
 bp = api_blueprint("votes_api")
 
@@ -185,3 +185,47 @@ def revoke_proxy(vote_id: int, proxy_id: int):
 def result_csv(vote_id: int):
     name, text = services.result_csv(actor(), vote_id)
     return Response(text, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+# ---- the delivery ledger and the announcement's documents -----------------------------------------
+
+@bp.get("/votes/<int:vote_id>/deliveries")
+@requires("vote.delivery")
+def deliveries(vote_id: int):
+    _vote, lines, entries = delivery.ledger(actor(), vote_id, building=request.args.get("building") or None)
+    superseded = {e.supersedes_id for e in entries if e.supersedes_id}
+    return jsonify({"counts": delivery.counts(lines), "items": [delivery.serialize_line(line) for line in lines],
+                    "entries": [delivery.serialize_entry(e, superseded) for e in entries], "next": None})
+
+
+@bp.post("/votes/<int:vote_id>/deliveries")
+@requires("vote.delivery")
+def record_delivery(vote_id: int):
+    """Multipart: ``unit``, ``received_by``, ``handed_at``, the signature ``photo``; or ``supersedes`` with
+    ``note`` (and ``kind: withdrawn``) for a correction."""
+    from ..assembly import files
+    photo = files.read_upload(request.files.get("photo"))
+    entry = delivery.record(actor(), vote_id, request.form.to_dict(), photo)
+    return jsonify(delivery.serialize_entry(entry)), 201
+
+
+@bp.get("/votes/<int:vote_id>/documents")
+def documents(vote_id: int):
+    return jsonify({"items": attachments.listed(services.get(actor(), vote_id)), "next": None})
+
+
+@bp.post("/votes/<int:vote_id>/documents")
+@requires("vote.manage")
+def attach_document(vote_id: int):
+    """Multipart ``file`` (PDF or image, at most 5 MB), and ``supersedes`` for a correction once announced."""
+    from ..assembly import files
+    content, name = files.read_upload(request.files.get("file"))
+    found = attachments.attach(actor(), vote_id, content, name, request.form.get("supersedes"))
+    return jsonify(attachments.serialize(found)), 201
+
+
+@bp.delete("/votes/<int:vote_id>/documents/<int:file_id>")
+@requires("vote.manage")
+def remove_document(vote_id: int, file_id: int):
+    attachments.remove(actor(), vote_id, file_id)
+    return jsonify({"removed": file_id})

@@ -11,8 +11,9 @@ from flask_babel import gettext as _
 from ..accounts.forms import ActionForm
 from ..core import policy
 from ..core.errors import AppError
-from ..core.web import actor, attach_error, login_required
-from . import documents, services
+from ..core.web import actor, attach_error, attempt, login_required
+from ..extensions import db
+from . import attachments, documents, services
 from .forms import AssemblyForm, ObjectionForm, ProxyForm
 from .views import RECEIPT_KEY, _page, _step, bp, choice_label
 
@@ -37,14 +38,7 @@ def _run(vote_id: int, call, done: str, anchor: str | None = None):
     """A committee or owner step from a page: CSRF-checked, the service's refusal shown as a message."""
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        call()
-    except AppError as error:
-        if error.status == 404:
-            raise
-        flash(error.message, "error")
-    else:
-        flash(done)
+    attempt(call, done)
     return _back(vote_id, anchor)
 
 
@@ -131,15 +125,9 @@ def appoint_proxy(vote_id: int):
     if not form.validate_on_submit():
         flash(_("Give the unit, the proxy's phone number and the written authorisation."), "error")
         return _back(vote_id, "proxies")
-    try:
-        services.appoint_proxy(actor(), vote_id, {"unit": form.unit.data, "proxy_phone": form.phone.data,
-                                                  "evidence": form.evidence.data})
-    except AppError as error:
-        if error.status == 404:
-            raise
-        flash(error.message, "error")
-    else:
-        flash(_("The proxy is recorded. It can be revoked until the ballot is cast."))
+    attempt(lambda: services.appoint_proxy(actor(), vote_id, {"unit": form.unit.data, "proxy_phone": form.phone.data,
+                                                              "evidence": form.evidence.data}),
+            _("The proxy is recorded. It can be revoked until the ballot is cast."))
     return _back(vote_id, "proxies")
 
 
@@ -157,14 +145,8 @@ def object_to(vote_id: int):
     if not form.validate_on_submit():
         flash(_("Say what you object to."), "error")
         return _back(vote_id, "objections")
-    try:
-        services.object_to(actor(), vote_id, form.text.data)
-    except AppError as error:
-        if error.status == 404:
-            raise
-        flash(error.message, "error")
-    else:
-        flash(_("Your objection is recorded; the committee will answer it before the result is final."))
+    attempt(lambda: services.object_to(actor(), vote_id, form.text.data),
+            _("Your objection is recorded; the committee will answer it before the result is final."))
     return _back(vote_id, "objections")
 
 
@@ -176,14 +158,8 @@ def answer_objection(vote_id: int, objection_id: int):
     if not form.validate_on_submit():
         flash(_("Write the committee's answer."), "error")
         return _back(vote_id, "objections")
-    try:
-        services.answer_objection(actor(), vote_id, objection_id, form.text.data)
-    except AppError as error:
-        if error.status == 404:
-            raise
-        flash(error.message, "error")
-    else:
-        flash(_("The answer is published."))
+    attempt(lambda: services.answer_objection(actor(), vote_id, objection_id, form.text.data),
+            _("The answer is published."))
     return _back(vote_id, "objections")
 
 
@@ -203,6 +179,30 @@ def confirm_paper(vote_id: int, paper_id: int):
         flash(_("Confirmed: counted.") if paper.status == "counted"
               else _("Confirmed, but the owners had voted already: kept as a conflict, not counted."))
     return redirect(url_for("votes.paper", vote_id=vote_id, _anchor=f"paper-{paper_id}"))
+
+
+@bp.post("/votes/<int:vote_id>/documents")
+@login_required
+def attach_document(vote_id: int):
+    policy.require(actor(), "vote.manage")
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    from ..assembly import files
+    content, name = files.read_upload(request.files.get("file"))
+    if not attempt(lambda: attachments.attach(actor(), vote_id, content, name, request.form.get("supersedes")),
+                   _("The document is attached.")):
+        db.session.rollback()
+    return _back(vote_id, "documents")
+
+
+@bp.post("/votes/<int:vote_id>/documents/<int:file_id>/remove")
+@login_required
+def remove_document(vote_id: int, file_id: int):
+    policy.require(actor(), "vote.manage")
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    attempt(lambda: attachments.remove(actor(), vote_id, file_id), _("The document is removed from the draft."))
+    return _back(vote_id, "documents")
 
 
 def _pdf(name: str, pdf: bytes) -> Response:

@@ -71,6 +71,11 @@ def whole(value, field: str, low: int, high: int) -> int:
     return value
 
 
+def form_id(value):
+    """An id given as JSON or as a form field's text ("12"); anything else as it came, for ``is_id`` to refuse."""
+    return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() else value
+
+
 def loads(raw: str | None):
     return json.loads(raw) if raw else None
 

@@ -226,3 +226,23 @@ class VoteObjection(db.Model):
     answer: Mapped[str | None] = mapped_column(Text)
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     answered_at: Mapped[datetime | None]
+
+
+class VoteDelivery(db.Model):
+    """One entry of a vote's delivery ledger: the announcement and ballot paper handed over at a unit, with who
+    received it, when, and a photo of their signature. Never edited: a mistaken entry is superseded by a new one
+    (a corrected hand-over, or ``withdrawn``). Reaching a unit in the app is not written here; it is read from the
+    notifications its owners opened."""
+    __tablename__ = "vote_deliveries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vote_id: Mapped[int] = mapped_column(ForeignKey("votes.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    unit_code: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16))  # paper | withdrawn
+    received_by: Mapped[str | None] = mapped_column(String(64))
+    handed_at: Mapped[datetime | None]
+    photo_file_id: Mapped[int | None] = mapped_column(ForeignKey("assembly_files.id"), index=True)
+    note: Mapped[str | None] = mapped_column(String(500))
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("vote_deliveries.id"), unique=True)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -15,6 +15,11 @@ PROXY = _obj(id="integer", unit="string", proxy_user_id="integer", evidence="str
              used="boolean", overridden="boolean")
 OBJECTION = _obj(id="integer", text="string", created_at="string", answer={"type": ["string", "null"]},
                  answered_at={"type": ["string", "null"]})
+DELIVERY = _obj(id="integer", unit="string", kind={"enum": ["paper", "withdrawn"]},
+                received_by={"type": ["string", "null"]}, handed_at={"type": ["string", "null"]},
+                photo={"type": ["string", "null"]}, supersedes={"type": ["integer", "null"]})
+DOCUMENT = _obj(id="integer", name="string", mime="string", size="integer", sha256="string", url="string",
+                supersedes={"type": ["integer", "null"]})
 PAPER_ID = VOTE_ID + [_path_id("paper_id")]
 
 ASSEMBLY_PATHS = {
@@ -74,6 +79,25 @@ ASSEMBLY_PATHS = {
         "Confirm a pending paper ballot against the paper (a second committee member; the one who entered it "
         "gets 403): it is counted, or kept as a conflict", tag="votes", errors=(400, 404, 409), params=PAPER_ID,
         body=_obj(serial="string"), result=PAPER)},
+    "/votes/{id}/deliveries": {
+        "get": _op("The delivery ledger (committee): each unit in scope as seen (an owner opened the vote's "
+                   "notification, or voted online), paper (handed over, with a signature photo) or undelivered; "
+                   "the counts; every entry, superseded ones marked. `building` filters", tag="votes",
+                   result=_obj(counts="object", items="array", entries="array"), errors=(404, 409),
+                   params=VOTE_ID),
+        "post": _op("Record a paper handed over (committee; multipart `unit`, `received_by`, `handed_at`, "
+                    "`photo`), or correct an entry with `supersedes` and `note` (`kind: withdrawn` to withdraw "
+                    "it). Entries are never edited", tag="votes", ok=201, errors=(400, 404, 409), params=VOTE_ID,
+                    result=DELIVERY)},
+    "/votes/{id}/documents": {
+        "get": _op("Documents of the vote's announcement, with size and SHA-256", tag="votes", result=LIST,
+                   errors=(404,), params=VOTE_ID),
+        "post": _op("Attach a document (committee; multipart `file`, PDF or image, at most 5 MB) to a draft; once "
+                    "announced only a correction naming `supersedes`", tag="votes", ok=201,
+                    errors=(400, 404, 409), params=VOTE_ID, result=DOCUMENT)},
+    "/votes/{id}/documents/{file_id}": {"delete": _op(
+        "Remove a document from a draft (committee); 409 once announced", tag="votes", errors=(404, 409),
+        params=VOTE_ID + [_path_id("file_id")], result=_obj(removed="integer"))},
 }
 
 

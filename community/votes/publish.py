@@ -13,7 +13,7 @@ from ..core.timeutil import iso, utcnow
 from ..core.web import local_stamp
 from ..estate.models import Building, Unit
 from ..extensions import db
-from . import ballots, procedure, tally
+from . import attachments, ballots, procedure, tally
 from .common import COUNTED, find, loads
 from .models import PaperBallot, Vote, VoteCandidate, VoteItem, VoteVoter, VoteVoterUnit
 
@@ -92,6 +92,7 @@ def serialize(vote: Vote, viewer) -> dict:
         "extended_at": iso(vote.extended_at),
         "electorate_hash": vote.electorate_hash, "result": serialize_result(vote),
         "procedure": procedure.of_vote(vote), "scope": serialize_scope(vote), "items": serialize_items(vote),
+        "documents": attachments.listed(vote),
         "my_voters": [{k: v for k, v in m.items() if k != "area_centi"} for m in ballots.my_voters(viewer, vote)],
         **flags(vote, viewer),
     }

@@ -289,4 +289,4 @@ def review(vote_id: int, paper_id: int):
     return redirect(url_for("votes.paper", vote_id=vote_id, _anchor=f"paper-{paper_id}"))
 
 
-from . import assembly_views  # noqa: E402,F401  (its routes join this blueprint)
+from . import assembly_views, delivery_views  # noqa: E402,F401  (their routes join this blueprint)

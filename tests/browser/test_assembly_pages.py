@@ -1,12 +1,15 @@
 """An owners' assembly in Chromium at 360 px: the committee drafts a ballot with a motion and an election,
 announces it, opens it when the notice has run, owners vote (one through a proxy), a paper ballot is entered by
 one member and confirmed by another, the vote is closed early with a reason, an owner objects, the committee
-answers and publishes the final result; no page scrolls sideways."""
+answers and publishes the final result; no page scrolls sideways. On the way the draft takes a document, and
+the delivery ledger records a paper handed over with a signature photo."""
 
+import io
 import os
 from datetime import timedelta
 
 import pytest
+from PIL import Image
 from playwright.sync_api import expect
 
 from community.core.timeutil import frozen, utcnow
@@ -24,6 +27,20 @@ pytestmark = pytest.mark.browser
 
 NARROW = {"width": 360, "height": 740}
 SHOTS = os.environ.get("VOTES_SCREENSHOTS")  # a folder to keep screenshots in, for looking at them
+
+
+@pytest.fixture
+def make_app(make_app, tmp_path):
+    """Both apps keep uploads (the vote's document, the signature photo) in a temp folder."""
+    def make(**overrides):
+        return make_app(MEDIA_DIR=str(tmp_path / "media"), **overrides)
+    return make
+
+
+def signature_png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (320, 120), (240, 240, 240)).save(out, "PNG")
+    return out.getvalue()
 
 
 def shot(page, name: str) -> None:
@@ -67,9 +84,24 @@ def test_an_assembly_from_draft_to_final_on_a_phone(phones, owners, second_membe
     expect(committee.locator("#vote .badge").first).to_have_text("草稿")
     vote_id = int(path_of(committee).rsplit("/", 1)[1])
     expect(committee.locator("#vote .item")).to_have_count(2)
+    committee.locator("#document-file").set_input_files(files=[{
+        "name": "议事规则修订稿.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}])
+    submit(committee, "#documents form[enctype] button[type=submit]")
+    expect(committee.locator("#documents .vote-documents a")).to_have_text("议事规则修订稿.pdf")
 
     submit(committee, "button[name=announce]")
     expect(committee.locator("#vote .badge").first).to_have_text("已公告")
+    committee.locator("#delivery-ledger").click()
+    committee.locator("#delivery-unit").fill("2-1-102")
+    committee.locator("#delivery-received-by").fill("刘洋")
+    committee.locator("#delivery-photo").set_input_files(files=[{
+        "name": "签收.png", "mimeType": "image/png", "buffer": signature_png()}])
+    submit(committee, "#record-delivery button[type=submit]")
+    expect(committee.locator(".flash")).to_contain_text("送达已登记")
+    expect(committee.locator('.ledger-unit[data-unit="2-1-102"]')).to_have_attribute("data-state", "paper")
+    expect(committee.locator("#ledger-undelivered")).to_contain_text("未送达 5 户")
+    shot(committee, "assembly-delivery")
+    committee.goto(f"/votes/{vote_id}")
     submit(committee, "button[name=open]")
     expect(committee.locator(".flash-error")).to_contain_text("公告期至")  # the notice has not run
     shot(committee, "assembly-announced")

@@ -4,7 +4,6 @@ from importlib import import_module
 from pathlib import Path
 
 from flask import Flask, g, render_template, request
-from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -12,7 +11,7 @@ from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from . import config as settings
-from .core import policy, reads
+from .core import i18n, policy, reads
 from .core.errors import AppError
 from .core.http import (
     API_BLUEPRINTS,
@@ -23,6 +22,7 @@ from .core.http import (
     is_api_request,
     refuse_nul_in_forms,
 )
+from .core.i18n import gettext as _
 from .core.web import badge_label, badge_labels, local_full, local_time, role_label
 from .extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
 
@@ -63,6 +63,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
+    i18n.install(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     socketio.init_app(app, async_mode=app.config["SOCKETIO_ASYNC_MODE"],

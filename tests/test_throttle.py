@@ -113,3 +113,11 @@ def test_unknown_phone_checks_a_password_hash_too(app, monkeypatch):
     client = app.test_client()
     assert _token(client, "13999999999", "guess-guess-1").status_code == 401
     assert len(calls) == 1 and calls[0].startswith("pbkdf2:sha256:1000$")
+
+
+def test_password_guesses_stay_throttled_with_the_route_limits_switched_off(make_app):
+    """Switching Flask-Limiter off (``RATELIMIT_ENABLED``) leaves the password backoff on, in this process."""
+    app = make_app(RATELIMIT_ENABLED=False, LOGIN_LIMIT_PER_PHONE="2 per 5 minutes")
+    client = app.test_client()
+    phone = _staff(app)
+    assert [_token(client, phone, "guess-guess-1").status_code for _ in range(3)] == [401, 401, 429]

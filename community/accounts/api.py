@@ -1,8 +1,8 @@
 from flask import g, jsonify, request
-from flask_babel import gettext as _
 
 from ..core.errors import AppError, InvalidCredentials, Unauthenticated
 from ..core.http import actor, api_blueprint, bearer_token, json_body, page, page_args, requires
+from ..core.i18n import gettext as _
 from ..core.timeutil import iso
 from . import privacy, services, sessions
 from .limits import login_throttle

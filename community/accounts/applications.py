@@ -2,10 +2,10 @@
 the name and unit while it waits, and withdrawing it. Registering itself is ``services.register``."""
 
 from flask import current_app
-from flask_babel import gettext as _
 
 from ..audit import services as audit
 from ..core.errors import AppError, Conflict, Invalid
+from ..core.i18n import gettext as _
 from ..core.timeutil import utcnow
 from ..estate.services import find_unit
 from ..extensions import db

@@ -18,10 +18,11 @@ import time
 from functools import wraps
 
 from flask import current_app, g, request
-from flask_babel import gettext as _
 from limits import parse
+from limits.storage import MemoryStorage
 
 from ..core.errors import RateLimited
+from ..core.i18n import gettext as _
 from ..core.identity import normalize_phone
 from ..extensions import limiter
 
@@ -34,7 +35,11 @@ PURPOSES = {"moderation_api.appeal": "appeal", "accounts_api.reset_password": "r
 
 
 def _storage():
-    return limiter.storage
+    """Flask-Limiter's storage; with the route limits switched off (``RATELIMIT_ENABLED``), counters of this
+    process alone, so that a password is never guessed unthrottled."""
+    if limiter.enabled:
+        return limiter.storage
+    return current_app.extensions.setdefault("linli.password_counters", MemoryStorage())
 
 
 def _limit(name: str) -> tuple[int, int]:

@@ -10,7 +10,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
 from werkzeug.security import check_password_hash
 
@@ -18,6 +17,7 @@ from ..audit import services as audit
 from ..audit.models import AuditEntry
 from ..core import policy
 from ..core.errors import Conflict, Invalid, NotFound
+from ..core.i18n import gettext as _
 from ..core.timeutil import iso, utcnow
 from ..extensions import Base, db
 from .models import ResetCode, User, UserUnit

@@ -5,7 +5,6 @@ import secrets
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import aliased, contains_eager
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -13,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..audit import services as audit
 from ..core import events, identity, policy
 from ..core.errors import Conflict, Denied, Invalid, NotFound, RulesNotAccepted, is_id
+from ..core.i18n import gettext as _
 from ..core.keys import write_once
 from ..core.policy import SYSTEM_CHANNELS
 from ..core.timeutil import iso, utcnow

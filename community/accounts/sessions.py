@@ -11,13 +11,13 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app, has_request_context, request
-from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select, update
 from werkzeug.security import check_password_hash
 
 from ..audit import services as audit
 from ..core import events, identity, policy, reads
 from ..core.errors import Denied, Invalid, InvalidCredentials, NotFound, RateLimited
+from ..core.i18n import gettext as _
 from ..core.timeutil import iso, utcnow
 from ..core.web import local_full
 from ..extensions import db

@@ -1,10 +1,10 @@
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 from sqlalchemy import select
 
 from ..core import policy
 from ..core.errors import AppError, InvalidCredentials, NotFound
+from ..core.i18n import gettext as _
 from ..core.identity import normalize_phone
 from ..core.timeutil import iso
 from ..core.web import actor, attach_error, login_required, safe_next

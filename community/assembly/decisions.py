@@ -5,7 +5,6 @@ stay in the register. Who was present and how each member stood are kept as they
 import json
 from datetime import date
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -13,6 +12,7 @@ from ..accounts.models import User
 from ..audit import services as audit
 from ..core import policy, validation
 from ..core.errors import Conflict, Invalid, is_id
+from ..core.i18n import gettext as _
 from ..core.timeutil import iso, utcnow
 from ..extensions import db
 from . import files

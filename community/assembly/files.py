@@ -8,11 +8,11 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..core import policy
 from ..core.errors import Invalid, NotFound, RateLimited, is_id
+from ..core.i18n import gettext as _
 from ..core.timeutil import utcnow
 from ..extensions import db
 from .models import AssemblyFile, CommitteeDecision

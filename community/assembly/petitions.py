@@ -8,7 +8,6 @@ unit of the voter now, or one who owned them all at the freeze and still owns on
 fifth of the voters (persons; 以上 includes the fifth itself) the petition is *reached* and the committee is
 told; the committee then convenes (a draft vote made from it) or answers in writing."""
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -16,6 +15,7 @@ from ..accounts.models import User
 from ..audit import services as audit
 from ..core import policy, validation
 from ..core.errors import Conflict, Denied, Invalid, NotFound
+from ..core.i18n import gettext as _
 from ..core.timeutil import iso, utcnow
 from ..estate.models import Owner
 from ..extensions import db

@@ -5,11 +5,11 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_timezone
-from flask_babel import gettext as _
 
 from ..accounts.forms import ActionForm
 from ..core import policy
 from ..core.errors import AppError
+from ..core.i18n import gettext as _
 from ..core.web import actor, attempt, login_required
 from ..extensions import db
 from . import decisions, files, petitions

@@ -10,12 +10,12 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import gettext as _
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy import func, select
 
 from ..core import policy
 from ..core.errors import Invalid, NotFound, RateLimited
+from ..core.i18n import gettext as _
 from ..core.timeutil import utcnow
 from ..desk import tickets as desk_tickets
 from ..extensions import db

@@ -10,10 +10,10 @@ person wrote is escaped, and stored bodies are the sanitised HTML made when the 
 from collections import defaultdict
 from types import SimpleNamespace
 
-from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from ..core import policy
+from ..core.i18n import gettext as _
 from ..core.web import badge_label, clock
 
 QUOTE_CHARS = 60

@@ -49,13 +49,13 @@ import html
 import json
 import re
 
-from flask_babel import gettext as _
 from sqlalchemy import Text, and_, cast, column, func, literal, or_, select, table, text
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from ..accounts import services as accounts
 from ..core import policy, sanitize, scope
 from ..core.errors import Invalid
+from ..core.i18n import gettext as _
 from ..core.timeutil import iso
 from ..extensions import db
 from .models import Board, Post, Thread

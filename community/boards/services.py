@@ -4,7 +4,6 @@ import re
 from datetime import datetime
 
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select, update
 
 from ..accounts import services as accounts
@@ -12,6 +11,7 @@ from ..accounts.models import User
 from ..audit import services as audit
 from ..core import fetch, policy, sanitize, scope, validation
 from ..core.errors import Denied, Invalid, NotFound, is_id
+from ..core.i18n import gettext as _
 from ..core.timeutil import iso, utcnow
 from ..extensions import db
 from ..notifications import services as notifications

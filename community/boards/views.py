@@ -3,7 +3,6 @@
 from functools import wraps
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
 from markupsafe import Markup
 
 from ..accounts import services as accounts
@@ -11,6 +10,8 @@ from ..accounts.services import user_for_token
 from ..core import policy, sanitize
 from ..core.errors import AppError, Invalid, NotFound, RulesNotAccepted, RuleViolation
 from ..core.http import bearer_token
+from ..core.i18n import gettext as _
+from ..core.i18n import per_language
 from ..core.web import actor, attach_error, login_required
 from ..moderation import services as moderation
 from ..rules import reasons
@@ -36,6 +37,7 @@ def media_file(key: str):
 
 
 @bp.app_template_global()
+@per_language
 def editor_labels() -> dict[str, str]:
     """What static/js/editor.js says, in the reader's language."""
     return {"toolbar": _("Formatting"), "bold": _("Bold"), "list": _("List"), "quote": _("Quote"),

@@ -2,7 +2,6 @@
 session at connect, so each event loads the user afresh and re-checks their standing."""
 
 from flask import request, session
-from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, disconnect
 from sqlalchemy import delete
@@ -11,6 +10,7 @@ from sqlalchemy.orm import Session
 from ..accounts import services as accounts
 from ..core.errors import AppError
 from ..core.http import error_body
+from ..core.i18n import gettext as _
 from ..extensions import db, socketio
 from . import live, services
 from .models import ChatConnection

@@ -7,7 +7,6 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
@@ -17,6 +16,7 @@ from ..accounts.models import User
 from ..audit import services as audit
 from ..core import fetch, policy, reads, sanitize, scope
 from ..core.errors import Denied, Invalid, NotFound, RuleViolation, is_id, whole_number
+from ..core.i18n import gettext as _
 from ..core.timeutil import iso, utcnow
 from ..estate.models import Building
 from ..extensions import db

@@ -3,14 +3,14 @@
 Pages render what the services answer; static/js/chat.js then joins over Socket.IO and keeps the room live."""
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from ..accounts import services as accounts
 from ..accounts.forms import ActionForm
 from ..accounts.models import User
 from ..core import policy
 from ..core.errors import AppError
+from ..core.i18n import gettext as _
+from ..core.i18n import ngettext
 from ..core.web import actor, login_required
 from ..extensions import db
 from . import services

@@ -1,11 +1,10 @@
 """Fetch and authorise in one call, as flaskr's ``get_post``: what is missing and what the caller may not see
 answer the same 404, so a guess at an id learns nothing."""
 
-from flask_babel import gettext as _
-
 from ..extensions import db
 from . import policy
 from .errors import NotFound, is_id
+from .i18n import gettext as _
 
 
 def get(actor, model, ident, *, action: str | None = None, message: str | None = None, where=None):

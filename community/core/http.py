@@ -4,7 +4,6 @@ from functools import wraps
 
 from flask import Blueprint, g, jsonify, request
 from flask.json.provider import DefaultJSONProvider
-from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
@@ -12,6 +11,7 @@ from werkzeug.routing import IntegerConverter
 from ..extensions import csrf
 from . import policy
 from .errors import ID_MAX, AppError, Invalid, Unauthenticated
+from .i18n import gettext as _
 
 API_PREFIX = "/api/v1"
 API_BLUEPRINTS: list[Blueprint] = []

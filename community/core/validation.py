@@ -8,9 +8,8 @@ integers in the code and decimal strings with two places at the edges."""
 import re
 from datetime import UTC, datetime, timedelta
 
-from flask_babel import gettext as _
-
 from .errors import Invalid, whole_number
+from .i18n import gettext as _
 from .timeutil import utcnow
 
 AREA_MAX = 99_999_99  # centi-m²: 99,999.99 m², more than any one unit

@@ -10,6 +10,7 @@ from flask import current_app, flash, redirect, request, url_for
 from flask_login import current_user, logout_user
 
 from .errors import AppError
+from .i18n import per_language
 from .timeutil import utcnow
 
 
@@ -130,9 +131,10 @@ def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
+@per_language
 def badge_labels() -> dict[str, str]:
     """What each of the policy's badges (``policy.badge``) says beside a person's name."""
-    from flask_babel import gettext as _
+    from .i18n import gettext as _
     return {"staff": _("Property staff"), "committee": _("Committee"), "merchant": _("Merchant")}
 
 
@@ -142,7 +144,7 @@ def badge_label(badge: str | None) -> str:
 
 def role_label(user) -> str:
     """A person's role in words, for their own account page and the staff lists."""
-    from flask_babel import gettext as _
+    from .i18n import gettext as _
     names = {"owner": _("Owner"), "resident": _("Resident"), "vendor": _("Vendor"), "staff": _("Staff"),
              "admin": _("Admin")}
     label = names.get(user.role, user.role)

@@ -8,11 +8,11 @@ from collections import defaultdict
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from ..core import policy, validation
 from ..core.errors import Invalid
+from ..core.i18n import gettext as _
 from ..core.timeutil import iso, utcnow
 from ..core.web import local_stamp
 from ..estate.models import Building, Unit

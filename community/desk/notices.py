@@ -3,7 +3,6 @@ announcements room, read and acknowledged by their audience, and tracked unit by
 
 from collections import defaultdict
 
-from flask_babel import gettext as _
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -14,6 +13,7 @@ from ..audit import services as audit
 from ..chat import services as chat
 from ..core import fetch, policy, reads, sanitize, validation
 from ..core.errors import Conflict, Denied, Invalid
+from ..core.i18n import gettext as _
 from ..core.timeutil import iso, utcnow
 from ..estate.models import Building, Unit
 from ..extensions import db

@@ -4,13 +4,13 @@ and counted without ever saying who gave which answer."""
 from collections import Counter, defaultdict
 from datetime import datetime
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..audit import services as audit
 from ..core import fetch, policy, validation
 from ..core.errors import Conflict, Invalid
+from ..core.i18n import gettext as _
 from ..core.timeutil import iso, utcnow
 from ..estate.models import Unit
 from ..extensions import db

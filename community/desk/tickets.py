@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 from types import SimpleNamespace
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -16,6 +15,7 @@ from ..audit import services as audit
 from ..boards.models import Attachment
 from ..core import fetch, policy, validation
 from ..core.errors import Conflict, Invalid, NotFound, RateLimited, is_id
+from ..core.i18n import gettext as _
 from ..core.timeutil import iso, utcnow
 from ..estate.models import Unit
 from ..extensions import db

@@ -10,13 +10,13 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..accounts.forms import ActionForm
 from ..boards import media
 from ..core import policy
 from ..core.errors import AppError, Invalid, whole_number
+from ..core.i18n import gettext as _
 from ..core.timeutil import utcnow
 from ..core.web import actor, attach_error, login_required
 from ..estate.models import Building

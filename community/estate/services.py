@@ -6,12 +6,12 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..audit import services as audit
 from ..core import identity, policy
 from ..core.errors import Invalid
+from ..core.i18n import gettext as _
 from ..core.policy import SYSTEM_CHANNELS
 from ..core.timeutil import utcnow
 from ..extensions import db

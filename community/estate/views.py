@@ -1,11 +1,11 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
 from ..core import policy
 from ..core.errors import AppError
+from ..core.i18n import gettext as _
 from ..core.web import actor, attach_error, login_required
 from . import services
 

@@ -3,11 +3,11 @@ rejecting says why. The screenshot is shown only to staff and the unit's owners 
 
 from pathlib import Path
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..core import policy
 from ..core.errors import Conflict, Invalid, NotFound, is_id
+from ..core.i18n import gettext as _
 from ..core.timeutil import iso, utcnow
 from ..extensions import db
 from . import services

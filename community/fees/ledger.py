@@ -11,10 +11,10 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 
 from ..core.errors import Invalid
+from ..core.i18n import gettext as _
 from ..extensions import db
 from .models import Adjustment, Allocation, Bill, Payment
 

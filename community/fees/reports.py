@@ -5,13 +5,13 @@ import csv
 import io
 from collections import defaultdict
 
-from flask_babel import gettext as _
 from sqlalchemy import func, insert, select
 
 from ..accounts.models import User, UserUnit
 from ..audit import services as audit
 from ..core import policy
 from ..core.errors import Invalid, NotFound
+from ..core.i18n import gettext as _
 from ..core.timeutil import iso, utcnow
 from ..estate.models import Building, Owner, Unit
 from ..extensions import db

@@ -8,7 +8,6 @@ from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
@@ -16,6 +15,7 @@ from ..accounts.models import User, UserUnit
 from ..audit import services as audit
 from ..core import policy
 from ..core.errors import Conflict, Invalid, NotFound, is_id
+from ..core.i18n import gettext as _
 from ..core.timeutil import utcnow
 from ..estate.models import Building, Unit
 from ..extensions import db

@@ -1,11 +1,12 @@
 """The phone pages of the fees: an owner's bills, the staff's unit ledger, register and items, the figures."""
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from ..accounts.forms import ActionForm
 from ..core import policy
 from ..core.errors import Invalid, whole_number
+from ..core.i18n import gettext as _
+from ..core.i18n import per_language
 from ..core.web import actor, attempt, login_required
 from . import claims, reports, services
 
@@ -14,8 +15,13 @@ REGISTER_PAGE = 100  # units per page of the register, largest debts first
 
 
 @bp.app_context_processor
+def _fee_labels() -> dict:
+    return {"fee_labels": fee_labels()}
+
+
+@per_language
 def fee_labels() -> dict:
-    return {"fee_labels": {
+    return {
         "basis": {"area": _("per m² per month"), "unit": _("per unit per month"),
                   "space": _("per parking space per month")},
         "channel": {"cash": _("Cash"), "transfer": _("Bank transfer"), "card": _("Card at the desk"),
@@ -26,7 +32,7 @@ def fee_labels() -> dict:
         "status": {"paid": _("Paid"), "open": _("Not yet due"), "overdue": _("Overdue")},
         "kind": {"adjustment": _("Adjustment"), "waiver": _("Waiver")},
         "claim": {"pending": _("Waiting for staff"), "confirmed": _("Confirmed"), "rejected": _("Rejected")},
-    }}
+    }
 
 
 def _checked() -> bool:

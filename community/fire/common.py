@@ -5,10 +5,10 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..core.errors import Invalid, NotFound, is_id
+from ..core.i18n import gettext as _
 from ..estate.models import Building
 from ..extensions import db
 

@@ -6,7 +6,6 @@ reported; a spot reported before is flagged."""
 import re
 from datetime import timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..accounts import services as accounts
@@ -14,6 +13,7 @@ from ..accounts.models import User
 from ..audit import services as audit
 from ..core import policy
 from ..core.errors import Conflict, NotFound
+from ..core.i18n import gettext as _
 from ..core.timeutil import iso, utcnow
 from ..extensions import db
 from . import common

@@ -4,13 +4,13 @@
 from datetime import date, timedelta
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..audit import services as audit
 from ..core import policy
 from ..core.errors import Conflict, Invalid, NotFound
+from ..core.i18n import gettext as _
 from ..core.timeutil import utcnow
 from ..extensions import db
 from . import common

@@ -7,7 +7,6 @@ import secrets
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -15,6 +14,7 @@ from ..accounts.models import User
 from ..audit import services as audit
 from ..core import policy
 from ..core.errors import AppError, Conflict, Invalid, NotFound
+from ..core.i18n import gettext as _
 from ..core.timeutil import iso, utcnow
 from ..desk import tickets as desk
 from ..estate.models import Building

@@ -3,11 +3,11 @@ for the committee and staff. Facilities are counted as they stand now; rounds, h
 
 from types import SimpleNamespace
 
-from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, or_, select
 
 from ..core import policy
 from ..core.errors import NotFound
+from ..core.i18n import gettext as _
 from ..core.timeutil import iso, utcnow
 from ..estate.models import Building
 from ..extensions import db

@@ -2,13 +2,13 @@
 ladder, the control-room roster, the monthly status, drills and the printable leaflet."""
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
 
 from ..accounts.forms import ActionForm
 from ..core import policy
 from ..core.errors import AppError, Invalid, NotFound, whole_number
+from ..core.i18n import gettext as _
 from ..core.timeutil import utcnow
 from ..core.web import actor, attach_error, login_required
 from ..estate.models import Building

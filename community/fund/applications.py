@@ -12,12 +12,12 @@ published after settlement.
 
 from datetime import date, timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from ..audit import services as audit
 from ..core import policy
 from ..core.errors import Conflict, Invalid, NotFound, is_id
+from ..core.i18n import gettext as _
 from ..core.timeutil import iso, utcnow
 from ..extensions import db
 from ..notifications import services as notifications

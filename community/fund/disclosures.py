@@ -6,7 +6,6 @@ overdue once its due date passes unpublished, and an owner's request once its an
 
 from datetime import datetime, timedelta
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -15,6 +14,7 @@ from ..accounts.models import User
 from ..audit import services as audit
 from ..core import policy
 from ..core.errors import Conflict, Invalid, NotFound, is_id
+from ..core.i18n import gettext as _
 from ..core.timeutil import iso, utcnow
 from ..estate.models import Unit
 from ..extensions import db

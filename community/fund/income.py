@@ -3,12 +3,12 @@ by exclusive area, and transfers into the maintenance fund, recorded in both led
 
 from datetime import date
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..audit import services as audit
 from ..core import policy
 from ..core.errors import Conflict, Invalid, NotFound, is_id
+from ..core.i18n import gettext as _
 from ..core.timeutil import iso, utcnow
 from ..estate.models import Unit
 from ..extensions import db

@@ -9,13 +9,13 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import gettext as _
 from sqlalchemy import case, func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from ..audit import services as audit
 from ..core import policy
 from ..core.errors import Conflict, Invalid, NotFound
+from ..core.i18n import gettext as _
 from ..core.timeutil import iso, utcnow
 from ..estate.models import Building, Owner, Unit
 from ..extensions import db

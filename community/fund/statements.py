@@ -4,12 +4,12 @@ template, carrying the audit chain's head at the time of printing so that the fi
 from datetime import datetime
 
 from flask import render_template
-from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
 from ..audit import services as audit
 from ..core import policy
 from ..core.errors import Invalid, NotFound
+from ..core.i18n import gettext as _
 from ..core.timeutil import iso, utcnow
 from ..estate.models import Building, Unit
 from ..extensions import db

@@ -1,10 +1,10 @@
 """The phone pages of the maintenance fund, thin over the same services as the API."""
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from ..core import policy
 from ..core.errors import AppError, Invalid, whole_number
+from ..core.i18n import gettext as _
 from ..core.web import actor, attempt, login_required
 from . import applications, disclosures, income, ledger, statements
 

@@ -2,7 +2,6 @@
 The number of statements is bounded whatever the estate's size (tests/test_home.py pins it): each card counts
 in SQL and lists at most ``SHOWN`` items."""
 
-from flask_babel import gettext as _
 from sqlalchemy import exists, func, or_, select
 
 from ..accounts.models import User
@@ -11,6 +10,7 @@ from ..boards.models import Post, Thread
 from ..chat import services as chat
 from ..chat.models import DeskConversation, Message
 from ..core import policy
+from ..core.i18n import gettext as _
 from ..core.timeutil import utcnow
 from ..desk import forms as desk_forms
 from ..desk import tickets as desk_tickets

@@ -7,10 +7,10 @@ from functools import cache
 from pathlib import Path
 
 from flask import Blueprint, current_app, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..core import policy
+from ..core.i18n import gettext as _
 from .nav import tab_bar
 
 bp = Blueprint("home", __name__)

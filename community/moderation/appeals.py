@@ -6,11 +6,11 @@ lodges an appeal, nothing else, and ends with any change of their credentials.""
 from datetime import timedelta
 
 from flask import session
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..accounts.models import User
 from ..core.errors import Conflict, Invalid, NotFound, is_id
+from ..core.i18n import gettext as _
 from ..core.timeutil import iso, utcnow
 from ..extensions import db
 from ..rules import services as rules

@@ -3,7 +3,6 @@ claims that keep two staff members from handling the same item."""
 
 from datetime import timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..audit import services as audit
@@ -11,6 +10,7 @@ from ..boards.models import Post, Thread
 from ..chat.models import Message
 from ..core import policy
 from ..core.errors import Conflict, NotFound
+from ..core.i18n import gettext as _
 from ..core.timeutil import iso, utcnow
 from ..extensions import db
 from .models import ModerationAction, QueueClaim, Report

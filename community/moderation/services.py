@@ -4,7 +4,6 @@ sanctions on people, appeals, and what the committee reads of all of it."""
 import statistics
 from datetime import timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -17,6 +16,7 @@ from ..chat import services as chat
 from ..chat.models import Message
 from ..core import policy, sanitize
 from ..core.errors import Conflict, Invalid, NotFound, is_id
+from ..core.i18n import gettext as _
 from ..core.timeutil import iso, utcnow
 from ..extensions import db
 from ..notifications import services as notifications

@@ -2,7 +2,6 @@
 committee's read-only oversight. Every write goes through the moderation services."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -19,6 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from ..accounts.services import public_cards
 from ..core import policy
 from ..core.errors import AppError, Conflict, Invalid
+from ..core.i18n import gettext as _
 from ..core.web import actor, attach_error, login_required
 from ..extensions import db
 from ..rules import services as rules

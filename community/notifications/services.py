@@ -2,12 +2,12 @@
 what happened in words (``texts.describe``) and opens the object it is about (``texts.link``); once the write
 commits, each person's open pages hear ``notification {"count", "item"}`` on their own socket room."""
 
-from flask_babel import gettext as _
 from sqlalchemy import func, insert, select, update
 
 from ..accounts import services as accounts
 from ..core import events, policy
 from ..core.errors import Invalid, is_id
+from ..core.i18n import gettext as _
 from ..core.timeutil import iso, utcnow
 from ..extensions import db
 from . import live, texts  # noqa: F401  (live registers the after-commit sender)

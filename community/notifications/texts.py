@@ -2,8 +2,8 @@
 ("Repair #13 is done: please confirm and rate it") and the link opens that object, not a list."""
 
 from flask import url_for
-from flask_babel import gettext as _
 
+from ..core.i18n import gettext as _
 from ..core.web import local_full
 from ..extensions import db
 

@@ -1,10 +1,10 @@
 """The notifications page and the nav badge."""
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from ..accounts.forms import ActionForm
 from ..core import policy
+from ..core.i18n import gettext as _
 from ..core.web import actor, login_required
 from . import services
 

@@ -1,8 +1,8 @@
 from flask import jsonify, request
-from flask_babel import gettext as _
 
 from ..core.errors import NotFound
 from ..core.http import actor, api_blueprint, json_body, requires
+from ..core.i18n import gettext as _
 from . import services
 
 bp = api_blueprint("rules_api")

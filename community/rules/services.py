@@ -5,13 +5,13 @@ import re
 from datetime import timedelta
 from functools import cache
 
-from flask_babel import gettext as _
 from sqlalchemy import Text, bindparam, cast, event, func, select
 from sqlalchemy.orm import Session, aliased
 
 from ..audit import services as audit
 from ..core import policy
 from ..core.errors import Conflict, Invalid, NotFound, RulesNotAccepted, RuleViolation
+from ..core.i18n import gettext as _
 from ..core.timeutil import utcnow
 from ..extensions import db
 from . import engine, reasons

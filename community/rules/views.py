@@ -1,9 +1,9 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
 
 from ..accounts.forms import ActionForm
 from ..core.errors import NotFound
+from ..core.i18n import gettext as _
 from ..core.web import actor, login_required, safe_next
 from . import reasons, services
 

@@ -6,11 +6,11 @@ from zoneinfo import ZoneInfo
 
 from flask import Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_timezone
-from flask_babel import gettext as _
 
 from ..accounts.forms import ActionForm
 from ..core import policy
 from ..core.errors import AppError
+from ..core.i18n import gettext as _
 from ..core.web import actor, attach_error, attempt, login_required
 from ..extensions import db
 from . import attachments, documents, services

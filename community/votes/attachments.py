@@ -3,7 +3,6 @@ within the bounds of every upload. The committee attaches and removes them while
 announced they are fixed, listed on the vote's page and in the printed announcement with their size and
 SHA-256, and a correction is a new document that supersedes one, never a removal."""
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..assembly import files
@@ -11,6 +10,7 @@ from ..assembly.models import AssemblyFile
 from ..audit import services as audit
 from ..core import policy
 from ..core.errors import Conflict, Invalid, NotFound, is_id
+from ..core.i18n import gettext as _
 from ..extensions import db
 from .common import find, form_id
 from .models import Vote

@@ -13,11 +13,11 @@ import hashlib
 import hmac
 import secrets
 
-from flask_babel import gettext as _
 from sqlalchemy import case, select, update
 
 from ..core import policy
 from ..core.errors import Conflict, Denied, Invalid, NotFound
+from ..core.i18n import gettext as _
 from ..core.timeutil import iso, utcnow
 from ..estate.models import Owner, Unit
 from ..extensions import db

@@ -3,11 +3,11 @@ text checks and the one door to notifications."""
 
 import json
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..core import policy
 from ..core.errors import Invalid, NotFound
+from ..core.i18n import gettext as _
 from ..core.timeutil import utcnow
 from ..extensions import db
 from .models import Vote

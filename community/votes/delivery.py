@@ -9,13 +9,13 @@ import io
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..accounts.models import User
 from ..audit import services as audit
 from ..core import identity, policy, validation
 from ..core.errors import Conflict, Invalid, is_id
+from ..core.i18n import gettext as _
 from ..core.timeutil import iso, utcnow
 from ..estate.models import Building, Owner, Unit
 from ..extensions import db

@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 from flask import Response, abort, redirect, render_template, request, url_for
 from flask_babel import get_timezone
-from flask_babel import gettext as _
 
 from ..accounts.forms import ActionForm
 from ..assembly import files
 from ..core import policy
+from ..core.i18n import gettext as _
 from ..core.web import actor, attempt, login_required
 from ..extensions import db
 from . import delivery

@@ -5,12 +5,12 @@ electorate hash and the audit chain head)."""
 
 import segno
 from flask import render_template
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..audit.models import AuditEntry
 from ..core import policy
 from ..core.errors import Conflict
+from ..core.i18n import gettext as _
 from ..extensions import db
 from . import paper, services, tally
 from .models import VoteVoter, VoteVoterUnit

@@ -4,12 +4,12 @@ counting and publication treat both alike."""
 
 from datetime import UTC, datetime, timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
 from ..audit import services as audit
 from ..core import policy, sanitize
 from ..core.errors import Conflict, Invalid
+from ..core.i18n import gettext as _
 from ..core.timeutil import iso, utcnow
 from ..estate.models import Building, Unit
 from ..extensions import db

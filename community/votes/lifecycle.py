@@ -5,13 +5,13 @@ With ``notice_days`` 0, opening a draft announces and opens it at once, as a sin
 
 from datetime import timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from ..accounts.models import User
 from ..audit import services as audit
 from ..core import policy
 from ..core.errors import Conflict, Invalid
+from ..core.i18n import gettext as _
 from ..core.timeutil import iso, utcnow
 from ..core.web import local_full
 from ..estate.models import Building, Owner, Unit

@@ -1,12 +1,12 @@
 """After the count: owners in the electorate object to the preliminary result within the objection window; the
 committee answers each objection; the vote becomes final only when the window has run and all are answered."""
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..audit import services as audit
 from ..core import policy
 from ..core.errors import Conflict, Denied, NotFound
+from ..core.i18n import gettext as _
 from ..core.timeutil import iso, utcnow
 from ..extensions import db
 from . import ballots

@@ -7,12 +7,12 @@ import hashlib
 import hmac
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..audit import services as audit
 from ..core import policy
 from ..core.errors import Conflict, Denied, Invalid, NotFound
+from ..core.i18n import gettext as _
 from ..core.timeutil import iso, utcnow
 from ..extensions import db
 from . import ballots

@@ -1,11 +1,10 @@
 """The estate's rules of procedure for owners' votes: kept by the committee, audited, public, and copied into
 each vote when it is created, so that changing them later never changes a vote already under way."""
 
-from flask_babel import gettext as _
-
 from ..audit import services as audit
 from ..core import policy
 from ..core.errors import Invalid
+from ..core.i18n import gettext as _
 from ..core.timeutil import utcnow
 from ..extensions import db
 from .common import body_of, whole

@@ -3,13 +3,13 @@ with a written authorisation as evidence; the committee can record one handed in
 most the vote's ``proxy_max`` voters; the principal revokes it until the ballot is cast, and casting in person
 overrides an unused proxy. Nobody's consent is ever deemed."""
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from ..accounts.models import User
 from ..audit import services as audit
 from ..core import policy
 from ..core.errors import Conflict, Denied, Invalid, NotFound
+from ..core.i18n import gettext as _
 from ..core.timeutil import iso, utcnow
 from ..extensions import db
 from . import ballots

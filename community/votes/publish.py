@@ -4,11 +4,11 @@ the committee, and after the close the result, the ballots of an open vote by un
 import csv
 import io
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..core import policy
 from ..core.errors import Conflict, Denied
+from ..core.i18n import gettext as _
 from ..core.timeutil import iso, utcnow
 from ..core.web import local_stamp
 from ..estate.models import Building, Unit

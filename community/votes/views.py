@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_timezone
-from flask_babel import gettext as _
 
 from ..accounts.forms import ActionForm
 from ..core import policy
 from ..core.errors import AppError
+from ..core.i18n import gettext as _
 from ..core.timeutil import utcnow
 from ..core.web import actor, attach_error, login_required
 from . import services, tally

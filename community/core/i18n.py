@@ -1,0 +1,63 @@
+"""Translations on the hot path: the catalogue looked up once per request, and labels made once per language.
+
+Flask-Babel's ``gettext`` walks its request context four times on every call (domain, translations, locale,
+the cache) and a page makes about ninety of them. Here the request's catalogue is kept where Flask-Babel
+itself would keep it (``babel_translations`` on its context, which ``refresh`` and ``force_locale`` clear),
+so each call after the first is a dictionary lookup. Everything else (the locale selector, lazy strings,
+formatting of dates and numbers) stays Flask-Babel's.
+"""
+
+from functools import wraps
+
+from babel.support import NullTranslations
+from flask import g
+from flask_babel import get_domain, get_locale
+
+_NULL = NullTranslations()
+
+
+def catalogue():
+    """The translations of this request's language (nothing outside a request or app context)."""
+    if not g:
+        return _NULL
+    ctx = g.get("_flask_babel")
+    found = getattr(ctx, "babel_translations", None) if ctx is not None else None
+    if found is None:
+        found = get_domain().get_translations()
+        g._flask_babel.babel_translations = found  # get_domain() created the context
+    return found
+
+
+def gettext(string: str, **variables) -> str:
+    text = catalogue().ugettext(string)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    variables.setdefault("num", num)
+    return catalogue().ungettext(singular, plural, num) % variables
+
+
+def install(app) -> None:
+    """The templates' ``_`` and ``ngettext`` read the same cached catalogue."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: catalogue().ugettext(s),
+        ngettext=lambda s, p, n: catalogue().ungettext(s, p, n),
+        pgettext=lambda c, s: catalogue().upgettext(c, s),
+        npgettext=lambda c, s, p, n: catalogue().unpgettext(c, s, p, n),
+        newstyle=True)
+
+
+def per_language(build):
+    """Cache what ``build()`` answers per language: label tables that every page's context carries are
+    translated once per language and process, not once per page."""
+    made: dict[str, object] = {}
+
+    @wraps(build)
+    def cached():
+        language = str(get_locale() or "")
+        found = made.get(language)
+        if found is None:
+            found = made[language] = build()
+        return found
+    return cached

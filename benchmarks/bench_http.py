@@ -12,8 +12,9 @@ two servers under gunicorn, one sync worker each, over that same file:
 
 Requests go one at a time from a plain ``http.client`` loop (a new connection per request, as gunicorn's sync
 worker closes each one), in interleaved rounds over the 100-post threads: floor, HTML, API, floor, ... so a busy
-moment of the shared machine falls on all three alike. It prints p50, p99 and req/s of each, the page sizes, and
-ends with ``ratio html=X.XX api=Y.YY`` (p50 over the floor's p50, this run).
+moment of the shared machine falls on all three alike, none of them asking for compression. It prints p50, p99
+and req/s of each, the page sizes as timed and as a phone downloads them (asking for brotli or gzip), and ends
+with ``ratio html=X.XX api=Y.YY`` (p50 over the floor's p50, this run).
 
 Run: ``.venv/bin/python benchmarks/bench_http.py [--rounds 4] [--pages 100] [--rebuild]``.
 """
@@ -194,6 +195,10 @@ def main() -> None:
                         timings[name].append(elapsed)
                         busy[name] += elapsed / 1000
                     sizes[name] = (len(data), response.getheader("Content-Type"))
+        wire = {}  # what a phone downloads: it asks for the page compressed (timed above without, as the floor)
+        for name, (port, pattern, headers) in targets.items():
+            response, data, _ = call(port, pattern.format(pages[0]), {**headers, "Accept-Encoding": "br, gzip"})
+            wire[name] = (len(data), response.getheader("Content-Encoding") or "as is")
         print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average "
               f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}; {len(pages)} threads of 100 posts x {args.rounds} "
               f"rounds, one request at a time, gunicorn -w 1 (sync), SQLite, 200,000 posts")
@@ -202,7 +207,8 @@ def main() -> None:
         for name, values in timings.items():
             p50 = percentile(values, 0.5)
             print(f"  {labels[name]:<34} p50 {p50:6.2f} ms  p99 {percentile(values, 0.99):6.2f} ms  "
-                  f"{len(values) / busy[name]:6.0f} req/s  {sizes[name][0] / 1024:5.1f} KB  ({sizes[name][1]})  "
+                  f"{len(values) / busy[name]:6.0f} req/s  {sizes[name][0] / 1024:5.1f} KB  "
+                  f"({wire[name][0] / 1024:.1f} KB {wire[name][1]}; {sizes[name][1]})  "
                   f"x{p50 / percentile(timings['floor'], 0.5):.2f}")
         floor = percentile(timings["floor"], 0.5)
         html, api = percentile(timings["html"], 0.5) / floor, percentile(timings["api"], 0.5) / floor

@@ -11,6 +11,7 @@ from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from . import config as settings
+from .boards import pagecache
 from .core import i18n, policy, reads
 from .core.errors import AppError
 from .core.http import (
@@ -23,8 +24,8 @@ from .core.http import (
     refuse_nul_in_forms,
 )
 from .core.i18n import gettext as _
-from .core.web import badge_label, badge_labels, local_full, local_time, role_label
-from .extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
+from .core.web import badge_label, badge_labels, fixed_url, local_full, local_time, page_head, role_label
+from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate, socketio
 
 ROOT = Path(__file__).resolve().parent.parent
 # One package per domain, each with an api module (JSON under /api/v1) and a views module (pages).
@@ -61,6 +62,7 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
                      include_name=not_search_index)
     csrf.init_app(app)
+    compress.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
     i18n.install(app)
@@ -96,6 +98,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     _register_errors(app)
     reads.init_app(app)  # read markers written after the response, never on the request path
+    pagecache.init_app(app)  # thread pages kept between requests, until a write moves their revision
     app.before_request(refuse_nul_in_forms)
     app.after_request(_security_headers)
     app.context_processor(_template_globals)
@@ -103,7 +106,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.add_template_filter(local_full, "when_full")  # deadlines and ends: always with the date
     # Globals rather than context, so that imported macros see them too.
     app.jinja_env.globals.update(badge_of=policy.badge, badge_label=badge_label, badge_labels=badge_labels,
-                                 role_label=role_label)
+                                 role_label=role_label, fixed_url=fixed_url, page_head=page_head)
     return app
 
 
@@ -159,7 +162,7 @@ def _template_globals() -> dict:
     from flask_login import current_user
 
     from .core import policy
-    user = current_user if current_user.is_authenticated else None
+    user = current_user._get_current_object() if current_user.is_authenticated else None
     return {"policy": policy, "me": user, "locale": str(get_locale() or "zh")}
 
 

@@ -10,7 +10,7 @@ from .assembly.models import (  # noqa: F401
     PetitionVoterUnit,
 )
 from .audit.models import AuditEntry  # noqa: F401
-from .boards.models import Attachment, Board, Post, PostRevision, Thread, ThreadRead  # noqa: F401
+from .boards.models import Attachment, Board, Post, PostRevision, Revision, Thread, ThreadRead  # noqa: F401
 from .chat.models import ChatConnection, DeskConversation, Message, RoomRead  # noqa: F401
 from .desk.models import (  # noqa: F401
     Notice,

@@ -223,5 +223,6 @@ def test_thread_page_queries_do_not_grow_with_replies(client, owner, resident, t
     few = queries_for_page()
     for i in range(40):
         parent = boards.reply(resident if i % 2 else owner, thread.id, f"更多回复 {i}", parent.id)
+    assert queries_for_page() == few + 1, "the replies moved the kept page on: read again, with its posts"
     more = queries_for_page()
     assert more == few, "\n".join(statements)

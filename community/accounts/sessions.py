@@ -11,7 +11,8 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, event, func, select, update
+from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash
 
 from ..audit import services as audit
@@ -22,6 +23,7 @@ from ..core.timeutil import iso, utcnow
 from ..core.web import local_full
 from ..extensions import db
 from ..moderation import sanctions
+from ..notifications.models import Notification
 from ..rules import services as rules
 from .models import ApiToken, ResetCode, User, WebSession
 
@@ -214,9 +216,11 @@ def load_session_user(session_id: str) -> User | None:
                                              "now": now}).first()
     if found is None:
         return None
-    user, row, suspended = found
+    user, row, suspended, unread, version = found
     if user.session_version != int(parts[1]) or user.closed_at is not None:
         return None
+    rules.known_version(version)
+    db.session.info[_UNREAD_KEY] = (user.id, unread)
     if len(parts) == 3:
         if row is None or row.ended_at is not None or not _alive(row.created_at, row.last_seen_at, now):
             return None
@@ -228,12 +232,31 @@ def load_session_user(session_id: str) -> User | None:
 
 
 # Built once, as every request runs one of them: the request's user with their session or token and whether a
-# suspension is in force, in one statement; ``standing`` then reads the suspension from the request.
-_BY_SESSION = (select(User, WebSession, sanctions.suspended(User.id))
+# suspension is in force, in one statement; ``standing`` then reads the suspension from the request. A page
+# (the session's statement) also reads what every page shows or checks of its reader: the nav badge's unread
+# count and the adopted rules version, kept for the unit of work (``known_unread``, ``rules.known_version``).
+_UNREAD_KEY = "linli.notifications.unread"
+_UNREAD = select(func.count(Notification.id)).where(Notification.user_id == User.id,
+                                                    Notification.read_at.is_(None)).scalar_subquery()
+_BY_SESSION = (select(User, WebSession, sanctions.suspended(User.id), _UNREAD, rules.ADOPTED_VERSION)
                .outerjoin(WebSession, (WebSession.user_id == User.id) & (WebSession.key == bindparam("key")))
                .where(User.id == bindparam("id")))
 _BY_TOKEN = (select(ApiToken, User, sanctions.suspended(User.id)).join(User, User.id == ApiToken.user_id)
              .where(ApiToken.token_hash == bindparam("digest"), ApiToken.revoked_at.is_(None)))
+
+
+def known_unread(user_id: int) -> int | None:
+    """The user's unread notifications as their session's statement counted them in this unit of work, if it
+    did and nothing was written since."""
+    known = db.session.info.get(_UNREAD_KEY)
+    return known[1] if known and known[0] == user_id else None
+
+
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_unread(session: Session, *_args) -> None:
+    session.info.pop(_UNREAD_KEY, None)
 
 
 def _remember_suspension(user_id: int, suspended) -> None:

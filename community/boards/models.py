@@ -36,6 +36,8 @@ class Thread(db.Model):
     last_post_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_post_id: Mapped[int] = mapped_column(default=0)
     reply_count: Mapped[int] = mapped_column(default=0)
+    # Moves whenever one of its posts is written, edited or moderated (``boards.pagecache``); never shown.
+    revision: Mapped[int] = mapped_column(default=0, server_default="0")
 
     board: Mapped[Board] = relationship(lazy="joined")
     author: Mapped[User] = relationship()
@@ -97,3 +99,12 @@ class ThreadRead(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id"), index=True)
     last_post_id: Mapped[int] = mapped_column(default=0)
+
+
+class Revision(db.Model):
+    """A counter that moves whenever something many pages show changes: "people" for the name, role, committee
+    seat, closure or building of anyone (the author lines of every thread). Pages kept between requests are keyed
+    by it, so a change is seen by the next request in every worker."""
+    __tablename__ = "revisions"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(default=0)

@@ -18,6 +18,7 @@ from ..accounts.services import closed_name
 from ..core import policy, reads
 from ..core.timeutil import iso
 from ..extensions import db
+from . import pagecache
 from .models import Post, Thread, ThreadRead
 from .services import thread
 
@@ -27,8 +28,9 @@ def _record_read(user_id: int, thread_id: int, last_post_id: int) -> None:
     reads.advance(ThreadRead, {"user_id": user_id, "thread_id": thread_id}, "last_post_id", last_post_id)
 
 
-_READ = select(ThreadRead.last_post_id).where(ThreadRead.user_id == bindparam("user_id"),
-                                             ThreadRead.thread_id == bindparam("thread_id"))
+# What else the page needs, in one statement: the "people" revision (``pagecache``) and how far the reader has read.
+_FACTS = select(pagecache.PEOPLE, select(ThreadRead.last_post_id).where(
+    ThreadRead.user_id == bindparam("user_id"), ThreadRead.thread_id == bindparam("thread_id")).scalar_subquery())
 
 
 @lru_cache(maxsize=16)
@@ -55,11 +57,39 @@ def thread_page(actor, thread_id: int, *, placeholders: bool = False) -> dict:
     found = thread(actor, thread_id)
     scope = policy.content_scope(actor)
     blank = placeholders and "hidden" not in scope.statuses
-    rows = db.session.execute(_posts_query(scope.statuses, scope.own, blank),
-                              {"thread_id": found.id, "me": actor.id}).all()
+    shown = scope.statuses | ({"hidden"} if blank else set())
+    people, read = db.session.execute(_FACTS, {"user_id": actor.id, "thread_id": found.id}).one()
+    kept = pagecache.kept(found, people, lambda: db.session.execute(
+        _posts_query(policy.ALL_STATUSES, frozenset(), False), {"thread_id": found.id, "me": 0}).all())
+    if kept is None:
+        rows = db.session.execute(_posts_query(scope.statuses, scope.own, blank),
+                                  {"thread_id": found.id, "me": actor.id}).all()
+        body = _body(found, rows, blank)
+    else:
+        # Every post of the thread is kept; a reader sees those of the statuses their scope shows, and their own
+        # of the statuses it shows them only (their replies waiting for review), which few readers have.
+        mine = frozenset(r.id for r in kept.rows if r.status not in shown and r.status in scope.own
+                         and r.u_id == actor.id)
+        body = kept.variant((shown, blank, mine), lambda: _body(
+            found, [r for r in kept.rows if r.status in shown or r.id in mine], blank) | {"kept": {}})
+    if found.last_post_id and (read or 0) < found.last_post_id:
+        reads.defer("thread", (actor.id, found.id), user_id=actor.id, thread_id=found.id,
+                    last_post_id=found.last_post_id)
+    return {
+        "id": found.id, "board": found.board.slug, "title": found.title, "author": body["author"],
+        "body_html": body["body_html"], "opening_post_id": body["opening_post_id"],
+        "status": found.status, "locked": found.locked, "pinned": found.pinned, "created_at": found.created_at,
+        "edited": body["edited"], "can_reply": policy.can(actor, "thread.reply", found),
+        "posts": body["posts"], "kept": body.get("kept"),
+    }
+
+
+def _body(found, rows, blank: bool) -> dict:
+    """The opening post, its author and the replies, from the page's rows. The posts are shared by every reader
+    of a kept page: nothing downstream changes them."""
     closed = closed_name()
     authors: dict[int, dict] = {}
-    opening = None
+    opening = opening_author = None
     posts = []
     hidden = []
     for row in rows:
@@ -67,8 +97,7 @@ def thread_page(actor, thread_id: int, *, placeholders: bool = False) -> dict:
         if author is None:
             author = authors[row.u_id] = cards.from_row(row, closed)
         if row.opening:
-            opening = row
-            opening_author = author
+            opening, opening_author = row, author
             continue
         post = {"id": row.id, "parent_id": row.parent_id, "author": author, "body_html": row.body_html,
                 "status": row.status, "created_at": row.created_at, "edited": row.edited_at is not None}
@@ -83,17 +112,9 @@ def thread_page(actor, thread_id: int, *, placeholders: bool = False) -> dict:
         clauses = hidden_clauses("post", [p["id"] for p in hidden])
         for post in hidden:
             post["hidden_clause"] = clauses.get(post["id"])
-    if found.last_post_id and (db.session.scalar(_READ, {"user_id": actor.id, "thread_id": found.id}) or 0) \
-            < found.last_post_id:
-        reads.defer("thread", (actor.id, found.id), user_id=actor.id, thread_id=found.id,
-                    last_post_id=found.last_post_id)
-    return {
-        "id": found.id, "board": found.board.slug, "title": found.title, "author": opening_author,
-        "body_html": opening.body_html if opening else "", "opening_post_id": opening.id if opening else None,
-        "status": found.status, "locked": found.locked, "pinned": found.pinned, "created_at": found.created_at,
-        "edited": bool(opening and opening.edited_at), "can_reply": policy.can(actor, "thread.reply", found),
-        "posts": posts,
-    }
+    return {"author": opening_author, "body_html": opening.body_html if opening else "",
+            "opening_post_id": opening.id if opening else None, "edited": bool(opening and opening.edited_at),
+            "posts": posts}
 
 
 def _card(user_id: int, closed: str) -> dict:
@@ -102,9 +123,14 @@ def _card(user_id: int, closed: str) -> dict:
 
 
 def as_json(page: dict) -> dict:
-    """The page as the API serves it: times as ISO strings in UTC."""
-    return page | {"created_at": iso(page["created_at"]),
-                   "posts": [p | {"created_at": iso(p["created_at"])} for p in page["posts"]]}
+    """The page as the API serves it: times as ISO strings in UTC (a kept page's posts converted once)."""
+    kept = page.pop("kept", None)
+    posts = kept.get("json") if kept is not None else None
+    if posts is None:
+        posts = [p | {"created_at": iso(p["created_at"])} for p in page["posts"]]
+        if kept is not None:
+            kept["json"] = posts
+    return page | {"created_at": iso(page["created_at"]), "posts": posts}
 
 
 def hidden_thread(actor, thread_id: int) -> dict | None:

@@ -36,7 +36,16 @@ def excerpt(body_html: str) -> str:
 
 def labels(found: dict) -> dict[int, Markup]:
     """Each author's name with what follows it (their badge, or their building), escaped and translated once per
-    author rather than once per post."""
+    author rather than once per post (and once per kept page, ``pagecache``)."""
+    kept = found.get("kept")
+    if kept is not None:
+        if "labels" not in kept:
+            kept["labels"] = _labels(found)
+        return kept["labels"]
+    return _labels(found)
+
+
+def _labels(found: dict) -> dict[int, Markup]:
     out: dict[int, Markup] = {}
     tails: dict = {}  # by badge or building: a hundred authors share a handful of them
     for card in [found["author"], *(p["author"] for p in found["posts"])]:
@@ -94,17 +103,48 @@ def tree(found: dict) -> list[tuple[dict, int]]:
 
 def render(me, found: dict, can_reply: bool, names: dict, allowed: tuple) -> Markup:
     """Every reply of the page as ``<li>`` items, in the order of the tree, each with its depth (capped for
-    indenting), a short quote of the post it answers, and the links to what this reader may do with it."""
+    indenting), a short quote of the post it answers, and the links to what this reader may do with it. All but
+    the links is the same for every reader of a kept page, and made once for it per day (times show the date
+    except for today's)."""
     editable, can_history, can_report = allowed
-    by_id = {p["id"]: p for p in found["posts"]}
-    opening_id, my_id = found["opening_post_id"], me.id
     at = clock()
+    kept = found.get("kept")
+    made = kept.get(at.today) if kept is not None else None
+    if made is None:
+        made = _pieces(found, names, at)
+        if kept is not None:
+            kept[at.today] = made
+    my_id = me.id
+    reply, quote, edit = escape(_("Reply")), escape(_("Quote")), escape(_("Edit"))
+    history, report = escape(_("Earlier versions")), escape(_("Report"))
+    out = []
+    for post_id, author_id, edited, piece in made:
+        if post_id is None:  # a placeholder: no links
+            out.append(piece)
+            continue
+        links = ""
+        if can_reply:
+            links = (f'<a href="?parent={post_id}#reply" class="act-reply">{reply}</a>'
+                     f'<a href="?quote={post_id}#reply">{quote}</a>')
+        if post_id in editable:
+            links += f'<a href="/posts/{post_id}/edit">{edit}</a>'
+        if can_history and edited:
+            links += f'<a href="/posts/{post_id}/revisions">{history}</a>'
+        if can_report and author_id != my_id:
+            links += f'<a href="/report?target=post:{post_id}" class="act-report">{report}</a>'
+        out.append(f'{piece}<div class="post-actions">{links}</div></li>')
+    return Markup("\n".join(out))
+
+
+def _pieces(found: dict, names: dict, at) -> list[tuple]:
+    """Each reply's markup up to its links, with what the links depend on: (id, author id, edited, markup), or
+    (None, None, None, markup) for a placeholder, which has none."""
+    by_id = {p["id"]: p for p in found["posts"]}
+    opening_id = found["opening_post_id"]
     edited = f" · {escape(_('edited'))}"
     badges = {"held": f' <span class="badge badge-pending">{escape(_("Waiting for review"))}</span>',
               "hidden": f' <span class="badge badge-rejected">{escape(_("Hidden"))}</span>'}
     unshown = f'<blockquote class="answers">{escape(_("Answers a post that is not shown."))}</blockquote>'
-    reply, quote, edit = escape(_("Reply")), escape(_("Quote")), escape(_("Edit"))
-    history, report = escape(_("Earlier versions")), escape(_("Report"))
     quotes: dict[int, str] = {}  # a post answered several times is quoted once
     out = []
     for p, depth in tree(found):
@@ -112,8 +152,8 @@ def render(me, found: dict, can_reply: bool, names: dict, allowed: tuple) -> Mar
         head = f'<li class="post reply depth-{min(depth, MAX_INDENT)}'
         parent = f' data-parent="{parent_id}"' if parent_id else ""
         if p["status"] == "hidden" and not p["body_html"]:
-            out.append(f'{head} placeholder" id="post-{post_id}"{parent}><p class="post-body hidden-note">'
-                       f'{escape(hidden_text(p, "post"))}</p></li>')
+            out.append((None, None, None, f'{head} placeholder" id="post-{post_id}"{parent}><p class="post-body '
+                                          f'hidden-note">{escape(hidden_text(p, "post"))}</p></li>'))
             continue
         answered = by_id.get(parent_id)
         if answered:
@@ -125,18 +165,8 @@ def render(me, found: dict, can_reply: bool, names: dict, allowed: tuple) -> Mar
                                              f'</blockquote>')
         else:
             cited = unshown if parent_id and parent_id != opening_id else ""
-        links = []
-        if can_reply:
-            links.append(f'<a href="?parent={post_id}#reply" class="act-reply">{reply}</a>'
-                         f'<a href="?quote={post_id}#reply">{quote}</a>')
-        if post_id in editable:
-            links.append(f'<a href="/posts/{post_id}/edit">{edit}</a>')
-        if can_history and p["edited"]:
-            links.append(f'<a href="/posts/{post_id}/revisions">{history}</a>')
-        if can_report and p["author"]["id"] != my_id:
-            links.append(f'<a href="/report?target=post:{post_id}" class="act-report">{report}</a>')
-        out.append(f'{head}" id="post-{post_id}"{parent}><p class="post-meta">{names[p["author"]["id"]]} · '
-                   f'<time>{at(p["created_at"])}</time>{edited if p["edited"] else ""}{badges.get(p["status"], "")}'
-                   f'</p>{cited}<div class="post-body">{p["body_html"]}</div>'
-                   f'<div class="post-actions">{"".join(links)}</div></li>')
-    return Markup("\n".join(out))
+        out.append((post_id, p["author"]["id"], p["edited"],
+                    f'{head}" id="post-{post_id}"{parent}><p class="post-meta">{names[p["author"]["id"]]} · '
+                    f'<time>{at(p["created_at"])}</time>{edited if p["edited"] else ""}'
+                    f'{badges.get(p["status"], "")}</p>{cited}<div class="post-body">{p["body_html"]}</div>'))
+    return out

@@ -129,10 +129,19 @@ def thread(thread_id: int):
         rules_pending = True
     can_reply = found["can_reply"] and not rules_pending
     names, allowed = replies.labels(found), replies.permissions(me, found)
+    blank = can_reply and request.method == "GET" and not form.body.data
     return render_template(
         "boards/thread.html", thread=found, replies=replies.render(me, found, can_reply, names, allowed),
         form=form, parent=parent, preview=preview, uploaded=uploaded, rules_pending=rules_pending,
-        can_reply=can_reply, opening=replies.opening(me, found, can_reply, names, allowed))
+        can_reply=can_reply, opening=replies.opening(me, found, can_reply, names, allowed),
+        blank_fields=_blank_fields(form) if blank else None)
+
+
+@per_language
+def _blank_fields(form) -> Markup:
+    """The reply form's text and image fields as a reader first sees them (empty, no errors): the same markup
+    for every reader, made once per language rather than by WTForms' widgets on every page."""
+    return Markup(render_template("boards/_reply_fields.html", form=form))
 
 
 def _parent(found: dict, parent_id: int | None) -> dict | None:

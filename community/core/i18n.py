@@ -11,16 +11,19 @@ from functools import wraps
 
 from babel.support import NullTranslations
 from flask import g
+from flask.globals import _cv_app
 from flask_babel import get_domain, get_locale
 
 _NULL = NullTranslations()
 
 
 def catalogue():
-    """The translations of this request's language (nothing outside a request or app context)."""
-    if not g:
+    """The translations of this request's language (nothing outside a request or app context). The app
+    context is read from its context variable, not through the ``g`` proxy: a page asks this sixty times."""
+    app_context = _cv_app.get(None)
+    if app_context is None:
         return _NULL
-    ctx = g.get("_flask_babel")
+    ctx = app_context.g.__dict__.get("_flask_babel")
     found = getattr(ctx, "babel_translations", None) if ctx is not None else None
     if found is None:
         found = get_domain().get_translations()
@@ -50,14 +53,15 @@ def install(app) -> None:
 
 def per_language(build):
     """Cache what ``build()`` answers per language: label tables that every page's context carries are
-    translated once per language and process, not once per page."""
+    translated once per language and process, not once per page. Arguments, if any, are what the first call in
+    each language builds from: they must be such that any call would build the same."""
     made: dict[str, object] = {}
 
     @wraps(build)
-    def cached():
+    def cached(*args):
         language = str(get_locale() or "")
         found = made.get(language)
         if found is None:
-            found = made[language] = build()
+            found = made[language] = build(*args)
         return found
     return cached

@@ -6,8 +6,9 @@ from functools import cache, wraps
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from flask import current_app, flash, redirect, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, logout_user
+from markupsafe import Markup
 
 from .errors import AppError
 from .i18n import per_language
@@ -31,6 +32,31 @@ def login_required(view):
             return redirect(url_for("accounts.login"))
         return view(*args, **kwargs)
     return wrapper
+
+
+def fixed_url(endpoint: str, **values) -> str:
+    """``url_for`` for a link that reads the same on every page (a static file, a tab, the manifest): built once
+    per app and mount point (``SCRIPT_NAME``) instead of on every page."""
+    made = current_app.extensions.setdefault("linli.fixed_urls", {})
+    key = (request.script_root, endpoint, *sorted(values.items()))
+    found = made.get(key)
+    if found is None:
+        found = made[key] = url_for(endpoint, **values)
+    return found
+
+
+def page_head(part: str, me) -> Markup:
+    """The links and scripts at the top of every page (``_head_start.html`` before a page's own head block,
+    ``_head_end.html`` after it): made once per app, mount point, language and kind of reader (an approved
+    member also gets the chat and editor scripts), not on every page."""
+    from flask_babel import get_locale
+    approved = me is not None and me.status == "approved"
+    made = current_app.extensions.setdefault("linli.heads", {})
+    key = (part, approved, request.script_root, str(get_locale()))
+    found = made.get(key)
+    if found is None:
+        found = made[key] = Markup(render_template(f"_head_{part}.html", approved=approved))
+    return found
 
 
 def actor():
@@ -97,6 +123,7 @@ def clock() -> "Callable[[str | datetime | None], str]":
         if day == today:
             return local.strftime("%H:%M")
         return local.strftime("%m-%d %H:%M" if day.year == today.year else "%Y-%m-%d %H:%M")
+    show.today = today  # what the formats depend on: a page kept between requests is made again the next day
     return show
 
 

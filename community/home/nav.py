@@ -1,8 +1,10 @@
 """The bottom tab bar: which tabs a person has comes from the policy (``policy.tabs``); here is what each one is,
 its icon, and which paths mark it as the current tab."""
 
-from flask import request, url_for
+from flask import request
 from flask_babel import lazy_gettext as _l
+
+from ..core.web import fixed_url
 
 # name -> (label, icon, endpoint and arguments, path prefixes that belong to it). Labels are short: five of them
 # must fit side by side at 360 px in English as in Chinese.
@@ -26,7 +28,7 @@ def tab_bar(names) -> list[dict]:
     tabs = []
     for name in names:
         label, icon, (endpoint, args), prefixes = TABS[name]
-        tabs.append({"name": name, "label": label, "icon": icon, "href": url_for(endpoint, **args),
+        tabs.append({"name": name, "label": label, "icon": icon, "href": fixed_url(endpoint, **args),
                      "match": max((len(p) for p in prefixes if path.startswith(p)), default=0)})
     best = max((t["match"] for t in tabs), default=0)
     for tab in tabs:

@@ -5,6 +5,7 @@ commits, each person's open pages hear ``notification {"count", "item"}`` on the
 from sqlalchemy import func, insert, select, update
 
 from ..accounts import services as accounts
+from ..accounts.sessions import known_unread
 from ..core import events, policy
 from ..core.errors import Invalid, is_id
 from ..core.i18n import gettext as _
@@ -65,6 +66,9 @@ def notifications(actor, *, before: int | None = None, limit: int = 50) -> list[
 
 
 def unread_count(actor) -> int:
+    known = known_unread(actor.id)
+    if known is not None:
+        return known
     return db.session.scalar(select(func.count(Notification.id)).where(
         Notification.user_id == actor.id, Notification.read_at.is_(None)))
 

@@ -28,6 +28,10 @@ def current() -> RulesVersion | None:
 _ADOPTED = select(RulesVersion.version, cast(RulesVersion.policy, Text)).where(RulesVersion.status == "adopted") \
     .order_by(RulesVersion.version.desc()).limit(1)
 _ADOPTED_KEY = "linli.rules.adopted"
+_VERSION_KEY = "linli.rules.adopted_version"
+# The adopted version's number alone, for a statement that reads it beside something else (the request's user).
+ADOPTED_VERSION = select(RulesVersion.version).where(RulesVersion.status == "adopted") \
+    .order_by(RulesVersion.version.desc()).limit(1).scalar_subquery()
 
 
 def _adopted() -> tuple[int | None, str | None]:
@@ -48,10 +52,18 @@ def _adopted() -> tuple[int | None, str | None]:
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_adopted(session: Session, *_args) -> None:
     session.info.pop(_ADOPTED_KEY, None)
+    session.info.pop(_VERSION_KEY, None)
+
+
+def known_version(version: int | None) -> None:
+    """The adopted version as a statement of this unit of work read it (``ADOPTED_VERSION``): kept, and
+    forgotten, as ``_adopted`` keeps what it reads."""
+    db.session.info[_VERSION_KEY] = version
 
 
 def current_version() -> int | None:
-    return _adopted()[0]
+    known = db.session.info.get(_VERSION_KEY, _adopted)
+    return _adopted()[0] if known is _adopted else known
 
 
 def get(version: int) -> RulesVersion:

@@ -83,9 +83,10 @@ def _readable(actor, slug) -> Room:
 
 
 # Built once: every event runs these, and building a statement costs about as much as running it.
-# A user comes with all an event reads about them (rules, rooms, their public card) and whether a suspension
-# is in force, in one statement.
-_USER = select(User, sanctions.suspended(User.id).label("suspended")).where(User.id == bindparam("id")).options(
+# A user comes with all an event reads about them (rules, rooms, their public card), whether a suspension is in
+# force, and the adopted rules (a send checks them), in one statement.
+_USER = select(User, sanctions.suspended(User.id).label("suspended"), rules.ADOPTED_VERSION,
+               rules.ADOPTED_POLICY).where(User.id == bindparam("id")).options(
     joinedload(User.registration), joinedload(User.unit_links))
 _BY_CLIENT_ID = select(Message).where(Message.author_id == bindparam("author"),
                                       Message.client_id == bindparam("client_id"))
@@ -98,6 +99,7 @@ def standing(user_id: int) -> User:
     if row is None:
         raise Denied(_("Please log in first."), code="unauthenticated", status=401)
     accounts.check_standing(row[0], suspended=bool(row[1]))
+    rules.known_adopted(row[2], row[3])
     return row[0]
 
 
@@ -181,8 +183,8 @@ def send(actor, slug, body, client_id) -> tuple[dict, bool]:
     """Store and broadcast a message; answers (the message serialised, created). A resend with the same
     client_id answers the stored message and broadcasts nothing.
 
-    The hot path of chat, so it spends four statements (the user with their standing, the adopted rules, the
-    author's recent history, the insert) and no ORM unit of work: the row is inserted with Core and the payload
+    The hot path of chat, so it spends three statements (the user with their standing and the adopted rules,
+    the author's recent history, the insert) and no ORM unit of work: the row is inserted with Core and the payload
     built once from what was written. A resend is not looked up first: the unique (author, client_id) refuses its
     insert, or the rules refuse it as a repeat, and only then is the stored message read."""
     accounts.require_writer(actor)

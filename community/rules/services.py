@@ -29,8 +29,11 @@ _ADOPTED = select(RulesVersion.version, cast(RulesVersion.policy, Text)).where(R
     .order_by(RulesVersion.version.desc()).limit(1)
 _ADOPTED_KEY = "linli.rules.adopted"
 _VERSION_KEY = "linli.rules.adopted_version"
-# The adopted version's number alone, for a statement that reads it beside something else (the request's user).
+# The adopted version's number, and its policy's stored text, for a statement that reads them beside something
+# else (the request's or the socket event's user).
 ADOPTED_VERSION = select(RulesVersion.version).where(RulesVersion.status == "adopted") \
+    .order_by(RulesVersion.version.desc()).limit(1).scalar_subquery()
+ADOPTED_POLICY = select(cast(RulesVersion.policy, Text)).where(RulesVersion.status == "adopted") \
     .order_by(RulesVersion.version.desc()).limit(1).scalar_subquery()
 
 
@@ -53,6 +56,12 @@ def _adopted() -> tuple[int | None, str | None]:
 def _forget_adopted(session: Session, *_args) -> None:
     session.info.pop(_ADOPTED_KEY, None)
     session.info.pop(_VERSION_KEY, None)
+
+
+def known_adopted(version: int | None, policy_text: str | None) -> None:
+    """The adopted version and its policy text as a statement of this unit of work read them
+    (``ADOPTED_VERSION``, ``ADOPTED_POLICY``): kept, and forgotten, as ``_adopted`` keeps what it reads."""
+    db.session.info[_ADOPTED_KEY] = (version, policy_text) if version is not None else (None, None)
 
 
 def known_version(version: int | None) -> None:

@@ -109,11 +109,11 @@ def render(me, found: dict, can_reply: bool, names: dict, allowed: tuple) -> Mar
     editable, can_history, can_report = allowed
     at = clock()
     kept = found.get("kept")
-    made = kept.get(at.today) if kept is not None else None
-    if made is None:
+    day, made = kept.get("pieces", (None, None)) if kept is not None else (None, None)
+    if made is None or day != at.today:
         made = _pieces(found, names, at)
         if kept is not None:
-            kept[at.today] = made
+            kept["pieces"] = (at.today, made)  # only today's: a page kept for days holds one day's markup
     my_id = me.id
     reply, quote, edit = escape(_("Reply")), escape(_("Quote")), escape(_("Edit"))
     history, report = escape(_("Earlier versions")), escape(_("Report"))

@@ -24,7 +24,7 @@ from .core.http import (
     refuse_nul_in_forms,
 )
 from .core.i18n import gettext as _
-from .core.web import badge_label, badge_labels, fixed_url, local_full, local_time, page_head, role_label
+from .core.web import badge_label, badge_labels, fixed_url, local_full, local_time, page_part, role_label
 from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate, socketio
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -106,7 +106,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.add_template_filter(local_full, "when_full")  # deadlines and ends: always with the date
     # Globals rather than context, so that imported macros see them too.
     app.jinja_env.globals.update(badge_of=policy.badge, badge_label=badge_label, badge_labels=badge_labels,
-                                 role_label=role_label, fixed_url=fixed_url, page_head=page_head)
+                                 role_label=role_label, fixed_url=fixed_url, page_part=page_part)
     return app
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from community.accounts import privacy
 from community.boards import services as boards
-from community.boards.models import Post
+from community.boards.models import Post, Thread
 from community.extensions import db
 from community.moderation import services as moderation
 from community.rules import services as rules
@@ -95,6 +95,23 @@ def test_every_write_is_seen_by_every_worker(app, client, workers, thread, owner
     privacy._close(resident, staff, "staff", "测试")
     db.session.commit()
     assert all("五楼小李" not in page for page in both(owner)), "a closed account leaves no name"
+
+
+def test_what_each_request_reads_of_the_thread_is_never_kept(client, thread, resident):
+    """The title, lock and pin come from the thread's row on every request, beside the kept posts and the API's
+    kept encoding of them: a change there shows at once, with or without a move of the thread's revision."""
+    api = Api(client)
+    first = api.get(f"/threads/{thread.id}", user=resident).get_json()
+    assert first["can_reply"] and not first["locked"]
+    db.session.execute(db.update(Thread).where(Thread.id == thread.id)
+                       .values(locked=True, pinned=True, title="电梯维修时间（已定）"))
+    db.session.commit()
+    again = api.get(f"/threads/{thread.id}", user=resident).get_json()
+    assert (again["locked"], again["pinned"], again["title"], again["can_reply"]) == \
+        (True, True, "电梯维修时间（已定）", False)
+    assert again["posts"] == first["posts"]
+    page = sign_in(client, resident).get(f"/threads/{thread.id}").get_data(as_text=True)
+    assert "电梯维修时间（已定）" in page and "此帖已锁定，不能再回复。" in page
 
 
 def test_statements_of_a_kept_page(client, thread, owner):

@@ -136,9 +136,9 @@ def test_thread_page_statements_do_not_grow(client, api, owner, resident, commit
     assert (count_for(html), count_for(js)) == (few[0] + 1, few[1])
     assert (count_for(html), count_for(js)) == few
     # Pinned. The page: the session's user with their session, standing, unread count and the adopted rules
-    # version (one statement), the thread, then the "people" revision with the reader's marker (one statement;
-    # the posts are kept). The API: the token with its user and standing instead of the session.
-    assert few == (3, 3), few
+    # version (one statement), then the thread with its board, the "people" revision and the reader's marker
+    # (one statement; the posts are kept). The API: the token with its user and standing instead of the session.
+    assert few == (2, 2), few
 
 
 def test_api_json_is_utf8_not_escaped(api, resident, thread):

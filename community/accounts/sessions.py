@@ -11,12 +11,11 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import bindparam, event, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, func, select, update
 from werkzeug.security import check_password_hash
 
 from ..audit import services as audit
-from ..core import events, identity, policy, reads
+from ..core import events, identity, policy, reads, unitmemo
 from ..core.errors import Denied, Invalid, InvalidCredentials, NotFound, RateLimited
 from ..core.i18n import gettext as _
 from ..core.timeutil import iso, utcnow
@@ -216,16 +215,17 @@ def load_session_user(session_id: str) -> User | None:
                                              "now": now}).first()
     if found is None:
         return None
-    user, row, suspended, unread, version = found
+    user, suspended, unread, version = found[:4]
     if user.session_version != int(parts[1]) or user.closed_at is not None:
         return None
     rules.known_version(version)
-    db.session.info[_UNREAD_KEY] = (user.id, unread)
+    unitmemo.keep(_UNREAD_KEY, (user.id, unread))
     if len(parts) == 3:
-        if row is None or row.ended_at is not None or not _alive(row.created_at, row.last_seen_at, now):
+        if found.session_id is None or found.ended_at is not None \
+                or not _alive(found.created_at, found.last_seen_at, now):
             return None
-        if row.last_seen_at < now - TOUCH_EVERY:
-            reads.defer("session_seen", row.id, session_id=row.id, at=now)
+        if found.last_seen_at < now - TOUCH_EVERY:
+            reads.defer("session_seen", found.session_id, session_id=found.session_id, at=now)
         user._session_key = parts[2]
     _remember_suspension(user.id, suspended)
     return user
@@ -235,10 +235,12 @@ def load_session_user(session_id: str) -> User | None:
 # suspension is in force, in one statement; ``standing`` then reads the suspension from the request. A page
 # (the session's statement) also reads what every page shows or checks of its reader: the nav badge's unread
 # count and the adopted rules version, kept for the unit of work (``known_unread``, ``rules.known_version``).
-_UNREAD_KEY = "linli.notifications.unread"
+_UNREAD_KEY = unitmemo.name("linli.notifications.unread")
 _UNREAD = select(func.count(Notification.id)).where(Notification.user_id == User.id,
                                                     Notification.read_at.is_(None)).scalar_subquery()
-_BY_SESSION = (select(User, WebSession, sanctions.suspended(User.id), _UNREAD, rules.ADOPTED_VERSION)
+_BY_SESSION = (select(User, sanctions.suspended(User.id), _UNREAD, rules.ADOPTED_VERSION,
+                      WebSession.id.label("session_id"), WebSession.ended_at, WebSession.created_at,
+                      WebSession.last_seen_at)
                .outerjoin(WebSession, (WebSession.user_id == User.id) & (WebSession.key == bindparam("key")))
                .where(User.id == bindparam("id")))
 _BY_TOKEN = (select(ApiToken, User, sanctions.suspended(User.id)).join(User, User.id == ApiToken.user_id)
@@ -248,15 +250,8 @@ _BY_TOKEN = (select(ApiToken, User, sanctions.suspended(User.id)).join(User, Use
 def known_unread(user_id: int) -> int | None:
     """The user's unread notifications as their session's statement counted them in this unit of work, if it
     did and nothing was written since."""
-    known = db.session.info.get(_UNREAD_KEY)
+    known = unitmemo.recall(_UNREAD_KEY, None)
     return known[1] if known and known[0] == user_id else None
-
-
-@event.listens_for(Session, "after_flush")
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_unread(session: Session, *_args) -> None:
-    session.info.pop(_UNREAD_KEY, None)
 
 
 def _remember_suspension(user_id: int, suspended) -> None:

@@ -9,6 +9,7 @@ sent), citing the clause they were hidden under; overseers read them, marked, as
 """
 
 from functools import lru_cache
+from types import SimpleNamespace
 
 from sqlalchemy import bindparam, false, or_, select
 
@@ -16,11 +17,12 @@ from ..accounts import cards
 from ..accounts.models import User
 from ..accounts.services import closed_name
 from ..core import policy, reads
+from ..core.errors import NotFound, is_id
+from ..core.i18n import gettext as _
 from ..core.timeutil import iso
 from ..extensions import db
 from . import pagecache
-from .models import Post, Thread, ThreadRead
-from .services import thread
+from .models import Board, Post, Thread, ThreadRead
 
 
 @reads.writer("thread")
@@ -28,9 +30,34 @@ def _record_read(user_id: int, thread_id: int, last_post_id: int) -> None:
     reads.advance(ThreadRead, {"user_id": user_id, "thread_id": thread_id}, "last_post_id", last_post_id)
 
 
-# What else the page needs, in one statement: the "people" revision (``pagecache``) and how far the reader has read.
-_FACTS = select(pagecache.PEOPLE, select(ThreadRead.last_post_id).where(
-    ThreadRead.user_id == bindparam("user_id"), ThreadRead.thread_id == bindparam("thread_id")).scalar_subquery())
+# The thread as the page shows it, with everything else the page needs, in one statement: its board's slug and
+# reply group (for the policy), the "people" revision (``pagecache``) and how far the reader has read. A row,
+# not an ORM object: the page reads a dozen columns and never changes them.
+_THREAD = (select(Thread.id, Thread.author_id, Thread.title, Thread.status, Thread.pinned, Thread.locked,
+                  Thread.created_at, Thread.last_post_id, Thread.revision, Board.slug, Board.reply_group,
+                  pagecache.PEOPLE.label("people"),
+                  select(ThreadRead.last_post_id).where(ThreadRead.user_id == bindparam("user_id"),
+                                                        ThreadRead.thread_id == Thread.id)
+                  .scalar_subquery().label("read"))
+           .join(Board, Board.id == Thread.board_id)
+           .where(Thread.id == bindparam("thread_id")))
+
+
+def _rows(statement, **params):
+    """A statement of columns run on the session's connection: in the session's transaction, without the ORM's
+    result processing, which a page of rows does not need (it costs as much as the query)."""
+    return db.session.connection().execute(statement, params)
+
+
+def _thread(actor, thread_id: int):
+    """The thread the reader may see, as ``services.thread`` answers it (the same 404 for missing and unseen),
+    shaped for the policy (its ``board`` with the reply group)."""
+    policy.require_member(actor)
+    row = _rows(_THREAD, thread_id=thread_id, user_id=actor.id).first() if is_id(thread_id) else None
+    found = row and SimpleNamespace(**row._asdict(), board=SimpleNamespace(slug=row.slug, reply_group=row.reply_group))
+    if found is None or not policy.can(actor, "content.view", found):
+        raise NotFound(_("No such thread."))
+    return found
 
 
 @lru_cache(maxsize=16)
@@ -54,16 +81,15 @@ def _posts_query(statuses: frozenset, own: frozenset, placeholders: bool):
 def thread_page(actor, thread_id: int, *, placeholders: bool = False) -> dict:
     """The thread with every reply the reader may see (and, with ``placeholders``, a stand-in for each hidden
     one they may not); records after the response that they have read it."""
-    found = thread(actor, thread_id)
+    found = _thread(actor, thread_id)
     scope = policy.content_scope(actor)
     blank = placeholders and "hidden" not in scope.statuses
     shown = scope.statuses | ({"hidden"} if blank else set())
-    people, read = db.session.execute(_FACTS, {"user_id": actor.id, "thread_id": found.id}).one()
-    kept = pagecache.kept(found, people, lambda: db.session.execute(
-        _posts_query(policy.ALL_STATUSES, frozenset(), False), {"thread_id": found.id, "me": 0}).all())
+    read = found.read
+    kept = pagecache.kept(found, found.people, lambda: _rows(
+        _posts_query(policy.ALL_STATUSES, frozenset(), False), thread_id=found.id, me=0).all())
     if kept is None:
-        rows = db.session.execute(_posts_query(scope.statuses, scope.own, blank),
-                                  {"thread_id": found.id, "me": actor.id}).all()
+        rows = _rows(_posts_query(scope.statuses, scope.own, blank), thread_id=found.id, me=actor.id).all()
         body = _body(found, rows, blank)
     else:
         # Every post of the thread is kept; a reader sees those of the statuses their scope shows, and their own
@@ -76,7 +102,7 @@ def thread_page(actor, thread_id: int, *, placeholders: bool = False) -> dict:
         reads.defer("thread", (actor.id, found.id), user_id=actor.id, thread_id=found.id,
                     last_post_id=found.last_post_id)
     return {
-        "id": found.id, "board": found.board.slug, "title": found.title, "author": body["author"],
+        "id": found.id, "board": found.slug, "title": found.title, "author": body["author"],
         "body_html": body["body_html"], "opening_post_id": body["opening_post_id"],
         "status": found.status, "locked": found.locked, "pinned": found.pinned, "created_at": found.created_at,
         "edited": body["edited"], "can_reply": policy.can(actor, "thread.reply", found),
@@ -122,15 +148,31 @@ def _card(user_id: int, closed: str) -> dict:
     return cards.from_row(row, closed)
 
 
+# What of the page comes from the kept posts, the same for every reader of one kind; the rest is read per request.
+_KEPT_FIELDS = frozenset(("author", "body_html", "opening_post_id", "edited", "posts", "kept"))
+
+
 def as_json(page: dict) -> dict:
-    """The page as the API serves it: times as ISO strings in UTC (a kept page's posts converted once)."""
-    kept = page.pop("kept", None)
-    posts = kept.get("json") if kept is not None else None
-    if posts is None:
-        posts = [p | {"created_at": iso(p["created_at"])} for p in page["posts"]]
-        if kept is not None:
-            kept["json"] = posts
+    """The page as the API serves it: times as ISO strings in UTC."""
+    page = dict(page)
+    page.pop("kept", None)
+    posts = [p | {"created_at": iso(p["created_at"])} for p in page["posts"]]
     return page | {"created_at": iso(page["created_at"]), "posts": posts}
+
+
+def json_text(page: dict) -> str:
+    """``as_json`` encoded as the API sends it. For a kept page, encoded once for as long as what is read per
+    request (the thread's title, status, lock and pin, whether this reader may reply) stays the same: encoding a
+    hundred replies costs more than the rest of the request."""
+    from flask import current_app
+    kept = page.get("kept")
+    if kept is None:
+        return current_app.json.text(as_json(page))
+    facts = tuple((k, v) for k, v in page.items() if k not in _KEPT_FIELDS)
+    found = kept.get("json")
+    if found is None or found[0] != facts:
+        found = kept["json"] = (facts, current_app.json.text(as_json(page)))  # the latest facts only
+    return found[1]
 
 
 def hidden_thread(actor, thread_id: int) -> dict | None:

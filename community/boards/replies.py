@@ -10,6 +10,7 @@ person wrote is escaped, and stored bodies are the sanitised HTML made when the 
 from collections import defaultdict
 from types import SimpleNamespace
 
+from flask import request
 from markupsafe import Markup, escape
 
 from ..core import policy
@@ -18,6 +19,7 @@ from ..core.web import badge_label, clock
 
 QUOTE_CHARS = 60
 MAX_INDENT = 4
+RENDERED_MAX = 16  # sets of links kept per page and day
 
 
 def hidden_text(item: dict, kind: str) -> str:
@@ -105,16 +107,30 @@ def render(me, found: dict, can_reply: bool, names: dict, allowed: tuple) -> Mar
     """Every reply of the page as ``<li>`` items, in the order of the tree, each with its depth (capped for
     indenting), a short quote of the post it answers, and the links to what this reader may do with it. All but
     the links is the same for every reader of a kept page, and made once for it per day (times show the date
-    except for today's)."""
+    except for today's); with the links, it is made once per day for each set of what readers may do."""
     editable, can_history, can_report = allowed
     at = clock()
+    root = request.script_root  # the links name the app's paths wherever it is mounted
     kept = found.get("kept")
-    day, made = kept.get("pieces", (None, None)) if kept is not None else (None, None)
+    if kept is None:
+        return _with_links(_pieces(found, names, at), me.id, can_reply, editable, can_history, can_report, root)
+    day, made, done = kept.get("pieces", (None, None, None))
     if made is None or day != at.today:
-        made = _pieces(found, names, at)
-        if kept is not None:
-            kept["pieces"] = (at.today, made)  # only today's: a page kept for days holds one day's markup
-    my_id = me.id
+        made, done = _pieces(found, names, at), {}
+        kept["pieces"] = (at.today, made, done)  # only today's: a page kept for days holds one day's markup
+    # The links differ between readers only by these: most readers of a thread share one set.
+    mine = frozenset(post_id for post_id, author_id, _e, _m in made if author_id == me.id) if can_report else None
+    key = (root, can_reply, frozenset(editable), can_history, can_report, mine)
+    found_markup = done.get(key)
+    if found_markup is None:
+        if len(done) >= RENDERED_MAX:
+            done.clear()
+        found_markup = done[key] = _with_links(made, me.id, can_reply, editable, can_history, can_report, root)
+    return found_markup
+
+
+def _with_links(made: list[tuple], my_id: int, can_reply: bool, editable: set, can_history: bool,
+                can_report: bool, root: str) -> Markup:
     reply, quote, edit = escape(_("Reply")), escape(_("Quote")), escape(_("Edit"))
     history, report = escape(_("Earlier versions")), escape(_("Report"))
     out = []
@@ -127,11 +143,11 @@ def render(me, found: dict, can_reply: bool, names: dict, allowed: tuple) -> Mar
             links = (f'<a href="?parent={post_id}#reply" class="act-reply">{reply}</a>'
                      f'<a href="?quote={post_id}#reply">{quote}</a>')
         if post_id in editable:
-            links += f'<a href="/posts/{post_id}/edit">{edit}</a>'
+            links += f'<a href="{root}/posts/{post_id}/edit">{edit}</a>'
         if can_history and edited:
-            links += f'<a href="/posts/{post_id}/revisions">{history}</a>'
+            links += f'<a href="{root}/posts/{post_id}/revisions">{history}</a>'
         if can_report and author_id != my_id:
-            links += f'<a href="/report?target=post:{post_id}" class="act-report">{report}</a>'
+            links += f'<a href="{root}/report?target=post:{post_id}" class="act-report">{report}</a>'
         out.append(f'{piece}<div class="post-actions">{links}</div></li>')
     return Markup("\n".join(out))
 

@@ -117,6 +117,14 @@ class IdConverter(IntegerConverter):
 
 
 class JSONProvider(DefaultJSONProvider):
+    def text(self, obj) -> str:
+        """``obj`` as ``jsonify`` would send it, as text (for a body kept between requests: ``encoded``)."""
+        return self.response(obj).get_data(as_text=True)
+
+    def encoded(self, text: str):
+        """A response of JSON already encoded by ``text``."""
+        return self._app.response_class(text, mimetype=self.mimetype)
+
     def loads(self, s, **kwargs):
         try:
             return super().loads(s, **kwargs)

@@ -34,29 +34,34 @@ def login_required(view):
     return wrapper
 
 
+def app_memo(name: str, key, build, *, limit: int = 0):
+    """What ``build()`` answers for ``key``, made once per app (kept in ``app.extensions``): markup and links that
+    read the same on every page for the same key. With ``limit``, the memo starts over when it holds that many."""
+    made = current_app.extensions.setdefault(f"linli.memo.{name}", {})
+    found = made.get(key)
+    if found is None:
+        if limit and len(made) >= limit:
+            made.clear()
+        found = made[key] = build()
+    return found
+
+
 def fixed_url(endpoint: str, **values) -> str:
     """``url_for`` for a link that reads the same on every page (a static file, a tab, the manifest): built once
     per app and mount point (``SCRIPT_NAME``) instead of on every page."""
-    made = current_app.extensions.setdefault("linli.fixed_urls", {})
     key = (request.script_root, endpoint, *sorted(values.items()))
-    found = made.get(key)
-    if found is None:
-        found = made[key] = url_for(endpoint, **values)
-    return found
+    return app_memo("url", key, lambda: url_for(endpoint, **values))
 
 
-def page_head(part: str, me) -> Markup:
-    """The links and scripts at the top of every page (``_head_start.html`` before a page's own head block,
-    ``_head_end.html`` after it): made once per app, mount point, language and kind of reader (an approved
-    member also gets the chat and editor scripts), not on every page."""
+def page_part(part: str, me) -> Markup:
+    """A part of every page's frame that reads the same on every page for one kind of reader: the links and
+    scripts of the ``<head>`` before a page's own head block and after it (``_head_start.html``,
+    ``_head_end.html``), the top bar (``_topbar.html``). Made once per app, mount point, language and kind of
+    reader (an approved member also gets the chat and editor scripts and the search link), not on every page."""
     from flask_babel import get_locale
     approved = me is not None and me.status == "approved"
-    made = current_app.extensions.setdefault("linli.heads", {})
     key = (part, approved, request.script_root, str(get_locale()))
-    found = made.get(key)
-    if found is None:
-        found = made[key] = Markup(render_template(f"_head_{part}.html", approved=approved))
-    return found
+    return app_memo("part", key, lambda: Markup(render_template(f"_{part}.html", approved=approved)))
 
 
 def actor():

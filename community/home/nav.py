@@ -1,10 +1,12 @@
 """The bottom tab bar: which tabs a person has comes from the policy (``policy.tabs``); here is what each one is,
 its icon, and which paths mark it as the current tab."""
 
-from flask import request
+from flask import render_template, request
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
-from ..core.web import fixed_url
+from ..core.web import app_memo, fixed_url
 
 # name -> (label, icon, endpoint and arguments, path prefixes that belong to it). Labels are short: five of them
 # must fit side by side at 360 px in English as in Chinese.
@@ -22,15 +24,32 @@ TABS = {
 }
 
 
-def tab_bar(names) -> list[dict]:
-    """The tabs to draw, the current one marked: the longest matching path prefix wins, home only at "/"."""
-    path = request.path
-    tabs = []
+MADE_MAX = 4096  # bars kept per app: kinds of reader x current tab x language x unread counts seen
+
+
+def current_tab(names, path: str) -> str | None:
+    """The tab this path belongs to: the longest matching path prefix wins, home only at "/"."""
+    best, found = 0, None
     for name in names:
-        label, icon, (endpoint, args), prefixes = TABS[name]
-        tabs.append({"name": name, "label": label, "icon": icon, "href": fixed_url(endpoint, **args),
-                     "match": max((len(p) for p in prefixes if path.startswith(p)), default=0)})
-    best = max((t["match"] for t in tabs), default=0)
-    for tab in tabs:
-        tab["current"] = (tab["match"] == best and best > 0) or (tab["name"] == "home" and path == "/")
-    return tabs
+        match = max((len(p) for p in TABS[name][3] if path.startswith(p)), default=0)
+        if match > best:
+            best, found = match, name
+    return found if found is not None else ("home" if path == "/" and "home" in names else None)
+
+
+def tab_bar(names, current: str | None = None) -> list[dict]:
+    """The tabs to draw, the current one marked."""
+    return [{"name": name, "label": label, "icon": icon, "href": fixed_url(endpoint, **args),
+             "current": name == current}
+            for name in names for label, icon, (endpoint, args), _prefixes in (TABS[name],)]
+
+
+def bottom_nav(names, unread: int) -> Markup:
+    """The tab bar's markup, the same for everyone with these tabs on this tab with this many unread
+    notifications: made once per app, mount point and language (``_bottom_nav.html``), not on every page."""
+    if not names:
+        return Markup("")
+    current = current_tab(names, request.path)
+    key = (request.script_root, str(get_locale()), names, current, unread)
+    return app_memo("tab_bar", key, lambda: Markup(render_template(
+        "_bottom_nav.html", tabs=tab_bar(names, current), unread_notifications=unread)), limit=MADE_MAX)

@@ -8,10 +8,11 @@ from pathlib import Path
 
 from flask import Blueprint, current_app, render_template, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from ..core import policy
 from ..core.i18n import gettext as _
-from .nav import tab_bar
+from .nav import bottom_nav
 
 bp = Blueprint("home", __name__)
 
@@ -22,8 +23,11 @@ SHELL = ("css/app.css", "js/app.js", "favicon.svg", "icons/tabs.svg", *ICONS)
 
 @bp.app_context_processor
 def tabs() -> dict:
-    user = current_user if current_user.is_authenticated else None
-    return {"tabs": tab_bar(policy.tabs(user)) if user is not None else []}
+    """The tab bar every page draws at its foot, for its reader (``policy.tabs``), with the unread badge."""
+    def bar(unread: int) -> Markup:
+        user = current_user._get_current_object() if current_user.is_authenticated else None
+        return bottom_nav(policy.tabs(user) if user is not None else (), unread)
+    return {"tab_bar": bar}
 
 
 @bp.get("/manifest.webmanifest")

@@ -5,11 +5,11 @@ import re
 from datetime import timedelta
 from functools import cache
 
-from sqlalchemy import Text, bindparam, cast, event, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Text, bindparam, cast, func, select
+from sqlalchemy.orm import aliased
 
 from ..audit import services as audit
-from ..core import policy
+from ..core import policy, unitmemo
 from ..core.errors import Conflict, Invalid, NotFound, RulesNotAccepted, RuleViolation
 from ..core.i18n import gettext as _
 from ..core.timeutil import utcnow
@@ -27,8 +27,8 @@ def current() -> RulesVersion | None:
 # The adopted version's number and its policy's stored text in one statement.
 _ADOPTED = select(RulesVersion.version, cast(RulesVersion.policy, Text)).where(RulesVersion.status == "adopted") \
     .order_by(RulesVersion.version.desc()).limit(1)
-_ADOPTED_KEY = "linli.rules.adopted"
-_VERSION_KEY = "linli.rules.adopted_version"
+_ADOPTED_KEY = unitmemo.name("linli.rules.adopted")
+_VERSION_KEY = unitmemo.name("linli.rules.adopted_version")
 # The adopted version's number, and its policy's stored text, for a statement that reads them beside something
 # else (the request's or the socket event's user).
 ADOPTED_VERSION = select(RulesVersion.version).where(RulesVersion.status == "adopted") \
@@ -40,39 +40,31 @@ ADOPTED_POLICY = select(cast(RulesVersion.policy, Text)).where(RulesVersion.stat
 def _adopted() -> tuple[int | None, str | None]:
     """The adopted version and its policy text, read once per unit of work: a post or a chat message asks
     both (accepted? then the check), so the second ask is free. Forgotten at every flush, commit and rollback
-    (``_forget_adopted``), so a change written in this transaction, or committed by anyone before the next
-    one, is what the next ask reads."""
-    info = db.session.info
-    found = info.get(_ADOPTED_KEY)
-    if found is None:
+    (``core.unitmemo``), so a change written in this transaction, or committed by anyone before the next one,
+    is what the next ask reads."""
+    found = unitmemo.recall(_ADOPTED_KEY)
+    if found is unitmemo.MISSING:
         row = db.session.execute(_ADOPTED).first()
-        found = info[_ADOPTED_KEY] = (row[0], row[1]) if row else (None, None)
+        found = (row[0], row[1]) if row else (None, None)
+        unitmemo.keep(_ADOPTED_KEY, found)
     return found
-
-
-@event.listens_for(Session, "after_flush")
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_adopted(session: Session, *_args) -> None:
-    session.info.pop(_ADOPTED_KEY, None)
-    session.info.pop(_VERSION_KEY, None)
 
 
 def known_adopted(version: int | None, policy_text: str | None) -> None:
     """The adopted version and its policy text as a statement of this unit of work read them
     (``ADOPTED_VERSION``, ``ADOPTED_POLICY``): kept, and forgotten, as ``_adopted`` keeps what it reads."""
-    db.session.info[_ADOPTED_KEY] = (version, policy_text) if version is not None else (None, None)
+    unitmemo.keep(_ADOPTED_KEY, (version, policy_text) if version is not None else (None, None))
 
 
 def known_version(version: int | None) -> None:
     """The adopted version as a statement of this unit of work read it (``ADOPTED_VERSION``): kept, and
     forgotten, as ``_adopted`` keeps what it reads."""
-    db.session.info[_VERSION_KEY] = version
+    unitmemo.keep(_VERSION_KEY, version)
 
 
 def current_version() -> int | None:
-    known = db.session.info.get(_VERSION_KEY, _adopted)
-    return _adopted()[0] if known is _adopted else known
+    known = unitmemo.recall(_VERSION_KEY)
+    return _adopted()[0] if known is unitmemo.MISSING else known
 
 
 def get(version: int) -> RulesVersion:

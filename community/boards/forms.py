@@ -1,7 +1,6 @@
 from functools import cache
 
 from babel import support
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
@@ -10,6 +9,7 @@ from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 from wtforms.widgets import HiddenInput
 
+from ..core.i18n import language
 from .services import STORED_MAX, TITLE_MAX
 
 IMAGE_TYPES = "image/jpeg,image/png,image/webp"
@@ -29,7 +29,7 @@ class WritingForm(FlaskForm):
         def get_translations(self, form):
             # Flask-WTF reads WTForms' own catalogue from disk on every request; the thread page builds this
             # form on every view, so the catalogue is read once per language.
-            return _wtforms_messages(str(get_locale()))
+            return _wtforms_messages(language())
 
     body = TextAreaField(_l("Text"), validators=[DataRequired(), Length(max=STORED_MAX)],
                          render_kw={"rows": 8, "data-editor": "post"})

@@ -31,6 +31,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm.util import identity_key
 
 from ..accounts.models import Registration, User, UserUnit
+from ..core.i18n import language
 from ..estate.models import Building, Unit
 from ..extensions import db
 from ..moderation.models import ModerationAction, Report
@@ -84,8 +85,7 @@ def kept(thread: Thread, people: int, load) -> Kept | None:
 
 
 def _language() -> str:
-    from flask_babel import get_locale
-    return str(get_locale())
+    return language()
 
 
 def _changed(obj, names) -> bool:

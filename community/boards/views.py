@@ -131,7 +131,8 @@ def thread(thread_id: int):
     names, allowed = replies.labels(found), replies.permissions(me, found)
     blank = can_reply and request.method == "GET" and not form.body.data
     return render_template(
-        "boards/thread.html", thread=found, replies=replies.render(me, found, can_reply, names, allowed),
+        "boards/thread.html", thread=found, here=url_for("boards.thread", thread_id=found["id"]),
+        replies=replies.render(me, found, can_reply, names, allowed),
         form=form, parent=parent, preview=preview, uploaded=uploaded, rules_pending=rules_pending,
         can_reply=can_reply, opening=replies.opening(me, found, can_reply, names, allowed),
         blank_fields=_blank_fields(form) if blank else None)

@@ -11,7 +11,7 @@ from flask_login import current_user, logout_user
 from markupsafe import Markup
 
 from .errors import AppError
-from .i18n import per_language
+from .i18n import language, per_language
 from .timeutil import utcnow
 
 
@@ -58,9 +58,8 @@ def page_part(part: str, me) -> Markup:
     scripts of the ``<head>`` before a page's own head block and after it (``_head_start.html``,
     ``_head_end.html``), the top bar (``_topbar.html``). Made once per app, mount point, language and kind of
     reader (an approved member also gets the chat and editor scripts and the search link), not on every page."""
-    from flask_babel import get_locale
     approved = me is not None and me.status == "approved"
-    key = (part, approved, request.script_root, str(get_locale()))
+    key = (part, approved, request.script_root, language())
     return app_memo("part", key, lambda: Markup(render_template(f"_{part}.html", approved=approved)))
 
 

@@ -2,10 +2,10 @@
 its icon, and which paths mark it as the current tab."""
 
 from flask import render_template, request
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from ..core.i18n import language
 from ..core.web import app_memo, fixed_url
 
 # name -> (label, icon, endpoint and arguments, path prefixes that belong to it). Labels are short: five of them
@@ -50,6 +50,6 @@ def bottom_nav(names, unread: int) -> Markup:
     if not names:
         return Markup("")
     current = current_tab(names, request.path)
-    key = (request.script_root, str(get_locale()), names, current, unread)
+    key = (request.script_root, language(), names, current, unread)
     return app_memo("tab_bar", key, lambda: Markup(render_template(
         "_bottom_nav.html", tabs=tab_bar(names, current), unread_notifications=unread)), limit=MADE_MAX)

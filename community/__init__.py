@@ -158,12 +158,10 @@ def _security_headers(response):
 
 
 def _template_globals() -> dict:
-    from flask_login import current_user
-
     from .core import policy
     from .core.i18n import language
-    user = current_user._get_current_object() if current_user.is_authenticated else None
-    return {"policy": policy, "me": user, "locale": language() or "zh"}
+    from .core.web import actor
+    return {"policy": policy, "me": actor(), "locale": language() or "zh"}
 
 
 def _register_errors(app: Flask) -> None:

@@ -94,8 +94,7 @@ def thread_page(actor, thread_id: int, *, placeholders: bool = False) -> dict:
     else:
         # Every post of the thread is kept; a reader sees those of the statuses their scope shows, and their own
         # of the statuses it shows them only (their replies waiting for review), which few readers have.
-        mine = frozenset(r.id for r in kept.rows if r.status not in shown and r.status in scope.own
-                         and r.u_id == actor.id)
+        mine = frozenset(r.id for r in kept.of_author(actor.id) if r.status not in shown and r.status in scope.own)
         body = kept.variant((shown, blank, mine), lambda: _body(
             found, [r for r in kept.rows if r.status in shown or r.id in mine], blank) | {"kept": {}})
     if found.last_post_id and (read or 0) < found.last_post_id:

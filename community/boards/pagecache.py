@@ -53,11 +53,21 @@ def init_app(app) -> None:
 class Kept:
     """A thread's posts as kept (every status, with their authors' card columns), and what has been made of them
     for each kind of reader (``variant``)."""
-    __slots__ = ("_variants", "rows")
+    __slots__ = ("_by_author", "_variants", "rows")
 
     def __init__(self, rows):
         self.rows = rows
         self._variants: dict = {}
+        self._by_author: dict | None = None
+
+    def of_author(self, author_id: int) -> list:
+        """The kept rows one person wrote (indexed once per kept page)."""
+        if self._by_author is None:
+            index: dict = {}
+            for row in self.rows:
+                index.setdefault(row.u_id, []).append(row)
+            self._by_author = index
+        return self._by_author.get(author_id, [])
 
     def variant(self, key, build):
         made = self._variants.get(key)

@@ -68,13 +68,28 @@ def _labels(found: dict) -> dict[int, Markup]:
     return out
 
 
+def own_replies(found: dict, user_id: int) -> list[dict]:
+    """The replies on the page that this person wrote (indexed once per kept page)."""
+    kept = found.get("kept")
+    if kept is None:
+        return [p for p in found["posts"] if p["author"]["id"] == user_id]
+    index = kept.get("by_author")
+    if index is None:
+        index = {}
+        for p in found["posts"]:
+            index.setdefault(p["author"]["id"], []).append(p)
+        kept["by_author"] = index
+    return index.get(user_id, [])
+
+
 def permissions(me, found: dict) -> tuple:
     """Decided once for the page: who may edit which post, whether earlier versions and reports are offered."""
     editable = set()
     if not found["locked"]:
-        mine = [{"id": found["opening_post_id"], "author": found["author"], "status": found["status"]},
-                *found["posts"]]
-        editable = {p["id"] for p in mine if p["id"] and p["author"]["id"] == me.id and policy.can(
+        mine = own_replies(found, me.id)
+        if found["author"]["id"] == me.id:
+            mine = [{"id": found["opening_post_id"], "status": found["status"]}, *mine]
+        editable = {p["id"] for p in mine if p["id"] and policy.can(
             me, "post.edit", SimpleNamespace(author_id=me.id, status=p["status"]))}
     return editable, policy.can(me, "content.history"), policy.can(me, "report.create")
 
@@ -119,7 +134,7 @@ def render(me, found: dict, can_reply: bool, names: dict, allowed: tuple) -> Mar
         made, done = _pieces(found, names, at), {}
         kept["pieces"] = (at.today, made, done)  # only today's: a page kept for days holds one day's markup
     # The links differ between readers only by these: most readers of a thread share one set.
-    mine = frozenset(post_id for post_id, author_id, _e, _m in made if author_id == me.id) if can_report else None
+    mine = frozenset(p["id"] for p in own_replies(found, me.id)) if can_report else None
     key = (root, can_reply, frozenset(editable), can_history, can_report, mine)
     found_markup = done.get(key)
     if found_markup is None:

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask.globals import _cv_app
 from flask_login import current_user, logout_user
 from markupsafe import Markup
 
@@ -19,13 +20,14 @@ def login_required(view):
     """Send anonymous visitors to the login page and unapproved applicants to their status page."""
     @wraps(view)
     def wrapper(*args, **kwargs):
-        if not current_user.is_authenticated:
+        me = actor()
+        if me is None:
             return redirect(url_for("accounts.login", next=request.full_path if request.method == "GET" else None))
-        if current_user.status in ("pending", "rejected"):
+        if me.status in ("pending", "rejected"):
             return redirect(url_for("accounts.status"))
         from ..accounts.services import standing
         try:
-            standing(current_user._get_current_object())
+            standing(me)
         except AppError as error:  # suspended or removed since signing in: the session ends here
             logout_user()
             flash(str(error.message), "error")
@@ -65,7 +67,11 @@ def page_part(part: str, me) -> Markup:
 
 def actor():
     """The signed-in user itself: Flask-Login's proxy costs a lookup on every attribute read."""
-    return current_user._get_current_object() if current_user.is_authenticated else None
+    app_context = _cv_app.get(None)
+    user = app_context.g.__dict__.get("_login_user") if app_context is not None else None  # loaded already
+    if user is None:
+        user = current_user._get_current_object()  # Flask-Login loads it (and keeps it where read above)
+    return user if user is not None and user.is_authenticated else None
 
 
 def attach_error(form, error: AppError) -> None:

@@ -7,11 +7,11 @@ from functools import cache
 from pathlib import Path
 
 from flask import Blueprint, current_app, render_template, url_for
-from flask_login import current_user
 from markupsafe import Markup
 
 from ..core import policy
 from ..core.i18n import gettext as _
+from ..core.web import actor
 from .nav import bottom_nav
 
 bp = Blueprint("home", __name__)
@@ -25,7 +25,7 @@ SHELL = ("css/app.css", "js/app.js", "favicon.svg", "icons/tabs.svg", *ICONS)
 def tabs() -> dict:
     """The tab bar every page draws at its foot, for its reader (``policy.tabs``), with the unread badge."""
     def bar(unread: int) -> Markup:
-        user = current_user._get_current_object() if current_user.is_authenticated else None
+        user = actor()
         return bottom_nav(policy.tabs(user) if user is not None else (), unread)
     return {"tab_bar": bar}
 

@@ -13,6 +13,7 @@ from babel.support import NullTranslations
 from flask import g
 from flask.globals import _cv_app
 from flask_babel import get_domain, get_locale
+from markupsafe import Markup
 
 _NULL = NullTranslations()
 
@@ -63,13 +64,28 @@ def ngettext(singular: str, plural: str, num: int, **variables) -> str:
 
 
 def install(app) -> None:
-    """The templates' ``_`` and ``ngettext`` read the same cached catalogue."""
+    """The templates' ``_`` and ``ngettext`` read the same cached catalogue.
+
+    Jinja's newstyle callables (installed for ``{% trans %}`` and its extension) reach the catalogue through three
+    context calls for every ``_()``. Every template here is HTML with autoescaping on (none turns it off), where
+    they answer the translation as markup with its variables escaped into it: ``_`` and ``ngettext`` below answer
+    just that, directly, and always as a format string as Jinja does (a literal percent sign is written ``%%``)."""
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: catalogue().ugettext(s),
         ngettext=lambda s, p, n: catalogue().ungettext(s, p, n),
         pgettext=lambda c, s: catalogue().upgettext(c, s),
         npgettext=lambda c, s, p, n: catalogue().unpgettext(c, s, p, n),
         newstyle=True)
+    app.jinja_env.globals.update(_=_markup_gettext, gettext=_markup_gettext, ngettext=_markup_ngettext)
+
+
+def _markup_gettext(string: str, **variables) -> Markup:
+    return Markup(catalogue().ugettext(string)) % variables
+
+
+def _markup_ngettext(singular: str, plural: str, num: int, **variables) -> Markup:
+    variables.setdefault("num", num)
+    return Markup(catalogue().ungettext(singular, plural, num)) % variables
 
 
 def per_language(build):

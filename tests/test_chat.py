@@ -257,6 +257,33 @@ def test_rooms_list_with_unread(api, connect, owner, resident, staff):
     assert "staff" in staff_rooms and "committee" not in staff_rooms
 
 
+def test_rooms_unread_counts_come_in_one_statement(api, connect, owner, resident):
+    """Every room's count after the reader's own marker, others' visible messages only; however many rooms have
+    news, the list costs the same statements."""
+    def rooms():
+        with recorded(request_path_only=True) as seen:
+            items = api.get("/chat/rooms", user=resident).get_json()["items"]
+        return {r["slug"]: r["unread"] for r in items}, len(seen)
+
+    quiet_counts, few = rooms()
+    assert set(quiet_counts.values()) == {0}
+    writer, me = connect(owner), connect(resident)
+    writer.emit("send", {"room": "lobby", "body": "第一条", "client_id": "n1"})
+    api.post("/chat/rooms/lobby/read", user=resident)
+    writer.emit("send", {"room": "lobby", "body": "第二条", "client_id": "n2"})
+    writer.emit("send", {"room": "lobby", "body": "第三条", "client_id": "n3"})
+    me.emit("send", {"room": "lobby", "body": "我自己的", "client_id": "n4"})
+    me.emit("send", {"room": "building-2", "body": "楼里有人吗", "client_id": "n5"})
+    assert connect(owner).emit("send", {"room": f"desk-{resident.id}", "body": "x", "client_id": "n6"})["ok"] \
+        is False, "only the resident and the desk write there"
+    counts, many = rooms()
+    assert counts["lobby"] == 2, "after the marker, not my own"
+    assert counts["building-2"] == 0 and counts["announcements"] == 0
+    # Pinned: the token with its user and standing, the reader's units (their building rooms), then the counts
+    # of every room after the reader's markers.
+    assert many == few == 3, many
+
+
 def test_staff_remove_message(api, connect, owner, resident, staff, admin):
     listener = connect(resident)
     listener.emit("join", {"room": "lobby"})

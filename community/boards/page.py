@@ -11,6 +11,7 @@ sent), citing the clause they were hidden under; overseers read them, marked, as
 from functools import lru_cache
 from types import SimpleNamespace
 
+from flask import current_app
 from sqlalchemy import bindparam, false, or_, select
 
 from ..accounts import cards
@@ -163,7 +164,6 @@ def json_text(page: dict) -> str:
     """``as_json`` encoded as the API sends it. For a kept page, encoded once for as long as what is read per
     request (the thread's title, status, lock and pin, whether this reader may reply) stays the same: encoding a
     hundred replies costs more than the rest of the request."""
-    from flask import current_app
     kept = page.get("kept")
     if kept is None:
         return current_app.json.text(as_json(page))

@@ -39,9 +39,12 @@ def current_tab(names, path: str) -> str | None:
 
 def tab_bar(names, current: str | None = None) -> list[dict]:
     """The tabs to draw, the current one marked."""
-    return [{"name": name, "label": label, "icon": icon, "href": fixed_url(endpoint, **args),
-             "current": name == current}
-            for name in names for label, icon, (endpoint, args), _prefixes in (TABS[name],)]
+    tabs = []
+    for name in names:
+        label, icon, (endpoint, args), _prefixes = TABS[name]
+        tabs.append({"name": name, "label": label, "icon": icon, "href": fixed_url(endpoint, **args),
+                     "current": name == current})
+    return tabs
 
 
 def bottom_nav(names, unread: int) -> Markup:

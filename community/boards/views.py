@@ -12,7 +12,7 @@ from ..core.errors import AppError, Invalid, NotFound, RulesNotAccepted, RuleVio
 from ..core.http import bearer_token
 from ..core.i18n import gettext as _
 from ..core.i18n import per_language
-from ..core.web import actor, attach_error, login_required
+from ..core.web import actor, attach_error, csrf_value, login_required
 from ..moderation import services as moderation
 from ..rules import reasons
 from ..rules import services as rules
@@ -83,10 +83,13 @@ def board(slug: str):
 @bp.route("/threads/<int:thread_id>", methods=["GET", "POST"])
 @login_required
 def thread(thread_id: int):
-    """The thread, and the reply form at its foot (which posts back here)."""
-    form = ReplyForm()
+    """The thread, and the reply form at its foot (which posts back here). A plain GET, as most readers make it,
+    builds no form: the blank form's fields are made once per language (``_blank_fields``), and all the
+    request adds is its CSRF token."""
+    plain = request.method == "GET" and "parent" not in request.args and "quote" not in request.args
+    form = None if plain else ReplyForm()
     quoting = False
-    if request.method == "GET":
+    if request.method == "GET" and form is not None:
         # ?parent=N answers post N; ?quote=N answers it quoting it (?parent=N&quote=1 is the older spelling)
         form.parent_id.data = request.args.get("parent", type=int)
         quoted = request.args.get("quote", type=int)
@@ -94,7 +97,7 @@ def thread(thread_id: int):
         if form.parent_id.data is None:
             form.parent_id.data = quoted
     preview = None
-    valid, uploaded = _submitted(form)
+    valid, uploaded = _submitted(form) if form is not None else (False, [])
     if valid:
         try:
             if "preview" in request.form:
@@ -117,9 +120,10 @@ def thread(thread_id: int):
         if hidden is None:
             raise
         return render_template("boards/thread_hidden.html", thread=hidden, text=replies.hidden_text(hidden, "thread"))
-    parent = _parent(found, form.parent_id.data)
+    parent = _parent(found, form.parent_id.data) if form is not None else None
     if parent is None:
-        form.parent_id.data = None
+        if form is not None:
+            form.parent_id.data = None
     elif quoting:
         form.body.data = sanitize.quote(services.post(me, parent["id"]).body, parent["author"]["display_name"])
     try:
@@ -129,20 +133,20 @@ def thread(thread_id: int):
         rules_pending = True
     can_reply = found["can_reply"] and not rules_pending
     names, allowed = replies.labels(found), replies.permissions(me, found)
-    blank = can_reply and request.method == "GET" and not form.body.data
+    blank = can_reply and request.method == "GET" and (form is None or not form.body.data)
     return render_template(
         "boards/thread.html", thread=found, here=url_for("boards.thread", thread_id=found["id"]),
         replies=replies.render(me, found, can_reply, names, allowed),
         form=form, parent=parent, preview=preview, uploaded=uploaded, rules_pending=rules_pending,
         can_reply=can_reply, opening=replies.opening(me, found, can_reply, names, allowed),
-        blank_fields=_blank_fields(form) if blank else None)
+        csrf=csrf_value(form) if can_reply else None, blank_fields=_blank_fields() if blank else None)
 
 
 @per_language
-def _blank_fields(form) -> Markup:
+def _blank_fields() -> Markup:
     """The reply form's text and image fields as a reader first sees them (empty, no errors): the same markup
     for every reader, made once per language rather than by WTForms' widgets on every page."""
-    return Markup(render_template("boards/_reply_fields.html", form=form))
+    return Markup(render_template("boards/_reply_fields.html", form=ReplyForm(meta={"csrf": False})))
 
 
 def _parent(found: dict, parent_id: int | None) -> dict | None:

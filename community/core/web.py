@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask.globals import _cv_app
 from flask_login import current_user, logout_user
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from .errors import AppError
@@ -72,6 +73,14 @@ def actor():
     if user is None:
         user = current_user._get_current_object()  # Flask-Login loads it (and keeps it where read above)
     return user if user is not None and user.is_authenticated else None
+
+
+def csrf_value(form=None) -> str | None:
+    """The CSRF token a page's form carries (``None`` where CSRF is switched off, as in some tests): the form's
+    own, or, for a page that builds no form object, the one Flask-WTF keeps for the request."""
+    if form is not None:
+        return form.csrf_token.current_token if form.meta.csrf else None
+    return generate_csrf() if current_app.config.get("WTF_CSRF_ENABLED", True) else None
 
 
 def attach_error(form, error: AppError) -> None:

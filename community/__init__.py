@@ -16,6 +16,7 @@ from .core import i18n, policy, reads
 from .core.errors import AppError
 from .core.http import (
     API_BLUEPRINTS,
+    CookieSessions,
     IdConverter,
     JSONProvider,
     error_response,
@@ -47,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     app.json = JSONProvider(app)
+    app.session_interface = CookieSessions()
     app.json.ensure_ascii = False  # Flask 3 reads this, not JSON_AS_ASCII: Chinese as UTF-8, not \u escapes
     if app.config.get("PROXY_HOPS"):  # the client address as the trusted reverse proxies saw it
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -4,6 +4,7 @@ from functools import wraps
 
 from flask import Blueprint, g, jsonify, request
 from flask.json.provider import DefaultJSONProvider
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
@@ -73,7 +74,8 @@ def refuse_nul_in_forms() -> None:
     """The same refusal for the pages: a form or query text with NUL is answered 400 before any view runs."""
     if is_api_request():
         return  # the API blueprints check the JSON body too, naming the field
-    for name, value in [*request.args.items(multi=True), *request.form.items(multi=True)]:
+    sent = request.form.items(multi=True) if request.method not in ("GET", "HEAD") else ()  # no view reads a GET's body
+    for name, value in [*request.args.items(multi=True), *sent]:
         if name == "next":
             continue  # never reaches a query; ``safe_next`` ignores a malformed one
         if "\x00" in name or "\x00" in value:
@@ -114,6 +116,21 @@ class IdConverter(IntegerConverter):
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", ID_MAX)
         super().__init__(map, *args, **kwargs)
+
+
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, with its serializer made once per secret key rather than twice on every
+    request (to open the session and to save it). It holds nothing of any request."""
+
+    def __init__(self):
+        self._made: tuple | None = None
+
+    def get_signing_serializer(self, app):
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        made = self._made
+        if made is None or made[0] != keys:
+            made = self._made = (keys, super().get_signing_serializer(app))
+        return made[1]
 
 
 class JSONProvider(DefaultJSONProvider):

@@ -78,6 +78,14 @@ def test_once_announced_documents_are_fixed_and_corrected_by_superseding(api, cl
                     supersedes=str(first["id"])).get_json()
     assert second["supersedes"] == first["id"]
     assert attach(api, committee_member, vote_id, supersedes=str(first["id"])).status_code == 409
+    # the owners told of the announcement are told of its correction, and the notice opens the vote
+    told = {name: [n for n in api.get("/notifications", user=owner).get_json()["items"]
+                   if n["kind"] == "vote_corrected"] for name, owner in owners.items()}
+    assert len(told["王伟"]) == 1 and told["王伟"][0]["link"].endswith(f"/votes/{vote_id}")
+    assert "更正" in told["王伟"][0]["text"]
+    entry = db.session.query(AuditEntry).filter_by(action="vote.document_attached").order_by(
+        AuditEntry.seq.desc()).first()
+    assert entry.detail["notified"] == sum(len(found) for found in told.values()) > 1
     listed = documents(api, owners["王伟"], vote_id)
     assert [(d["id"], d["superseded_by"]) for d in listed] == [(first["id"], second["id"]), (second["id"], None)]
     log_in(client, committee_member)

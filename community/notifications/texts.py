@@ -53,7 +53,7 @@ LINKS = {
     "notice": _by_id("desk.notice", "notice_id", "desk.notices"),
     "repair": _ticket, "complaint": _ticket, "suggestion": _ticket,
     "vote": _vote, "vote_announced": _vote, "vote_opened": _vote, "vote_closing": _vote, "vote_result": _vote,
-    "vote_final": _vote, "vote_extended": _vote,
+    "vote_final": _vote, "vote_extended": _vote, "vote_corrected": _vote,
     "fees": lambda n: url_for("fees.hub"),
     "fire_hazard": _by_id("fire.hazard", "hazard_id", "fire.hazard_list"),
     "fire_alert": _by_id("fire.facility", "facility_id", "fire.hub"),
@@ -113,6 +113,7 @@ def _vote_text(kind: str, title: str | None) -> str:
         "vote_opened": _("Voting has opened: “%(title)s”", title=title),
         "vote_closing": _("“%(title)s” closes within a day and you have not voted yet", title=title),
         "vote_extended": _("“%(title)s” has been extended: you can still vote", title=title),
+        "vote_corrected": _("A document of “%(title)s” was corrected: read the new version", title=title),
         "vote_result": _("Voting has closed: the result of “%(title)s” is out", title=title),
         "vote_final": _("The result of “%(title)s” is final", title=title),
     }.get(kind) or _("An owners' vote needs your attention")

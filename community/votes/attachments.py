@@ -1,7 +1,8 @@
 """Documents attached to a vote's announcement (the rules of procedure, a contract, a quote): PDFs or images
 within the bounds of every upload. The committee attaches and removes them while the vote is a draft; once it is
 announced they are fixed, listed on the vote's page and in the printed announcement with their size and
-SHA-256, and a correction is a new document that supersedes one, never a removal."""
+SHA-256, and a correction is a new document that supersedes one, never a removal, of which the electorate's
+owners are notified."""
 
 from sqlalchemy import func, select
 
@@ -13,6 +14,7 @@ from ..core.errors import Conflict, Invalid, NotFound, is_id
 from ..core.i18n import gettext as _
 from ..extensions import db
 from .common import find, form_id
+from .lifecycle import notify_scope
 from .models import Vote
 
 MAX_DOCUMENTS = 20
@@ -44,9 +46,11 @@ def attach(actor, vote_id, content: bytes, name, supersedes=None) -> AssemblyFil
             >= MAX_DOCUMENTS:
         raise Conflict(_("A vote carries at most %(n)d documents.", n=MAX_DOCUMENTS))
     found = files.store(actor, content, name, vote_id=vote.id, supersedes_id=previous.id if previous else None)
+    # Owners were told of the announcement and its documents: a correction after it is told to them too.
+    told = notify_scope(vote, "corrected") if vote.status != "draft" else 0
     audit.record(actor, "vote.document_attached", f"vote:{vote.id}",
                  {"file": found.id, "name": found.name, "size": found.size, "sha256": found.sha256,
-                  "supersedes": found.supersedes_id})
+                  "supersedes": found.supersedes_id, "notified": told})
     db.session.commit()
     return found
 

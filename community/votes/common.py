@@ -85,8 +85,8 @@ def dumps(value) -> str:
 
 
 def notify(user_ids, vote: Vote, event: str) -> int:
-    """The one place votes reach notifications: ``event`` is announced, opened, closing, extended, result or
-    final. The caller commits."""
+    """The one place votes reach notifications: ``event`` is announced, opened, closing, extended, corrected
+    (a document of the announcement), result or final. The caller commits."""
     from ..notifications.services import notify as write
     ids = sorted(set(user_ids))
     write(ids, f"vote_{event}", target=f"vote:{vote.id}", detail={"title": vote.title})

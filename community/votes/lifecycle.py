@@ -77,7 +77,7 @@ def _freeze(vote: Vote, actor, status: str) -> int:
             select(VoteCandidate.id).where(VoteCandidate.item_id == item.id).order_by(VoteCandidate.position))]
     db.session.execute(VoteItemCount.__table__.insert(), rows)
     db.session.refresh(vote)
-    _notify_scope(vote, "opened" if status == "open" else "announced")
+    notify_scope(vote, "opened" if status == "open" else "announced")
     return len(holdings)
 
 
@@ -87,7 +87,8 @@ def owner_users(unit_ids) -> list[int]:
     return list(db.session.scalars(select(User.id).where(User.id_hash.in_(hashes), User.status == "approved")))
 
 
-def _notify_scope(vote: Vote, event: str) -> int:
+def notify_scope(vote: Vote, event: str) -> int:
+    """Tell the owners of every unit in the vote's electorate of ``event``; the caller commits."""
     units = select(VoteVoterUnit.unit_id).where(VoteVoterUnit.vote_id == vote.id)
     return notify(owner_users(units), vote, event)
 
@@ -144,7 +145,7 @@ def start(vote: Vote, actor, now=None) -> bool:
     if done.rowcount != 1:
         return False
     audit.record(actor, "vote.opened", f"vote:{vote.id}", {"by": "committee" if actor else "schedule"})
-    _notify_scope(vote, "opened")
+    notify_scope(vote, "opened")
     return True
 
 
@@ -204,7 +205,7 @@ def finish(vote: Vote, actor, reason: str | None = None, now=None) -> bool:
     if reason:
         detail["reason"] = reason
     audit.record(actor, "vote.closed", f"vote:{vote.id}", detail)
-    _notify_scope(vote, "result")
+    notify_scope(vote, "result")
     return True
 
 
@@ -316,7 +317,7 @@ def finalize(actor, vote_id: int) -> Vote:
         raise Conflict(_("Only a closed vote can be made final."))
     db.session.refresh(vote)
     audit.record(actor, "vote.finalized", f"vote:{vote.id}", {"electorate_hash": vote.electorate_hash})
-    _notify_scope(vote, "final")
+    notify_scope(vote, "final")
     db.session.commit()
     return vote
 

@@ -73,6 +73,34 @@ def test_a_kept_page_is_the_page_each_reader_is_built(app, client, workers, thre
     assert "废物" in replies_of(client, staff, thread.id), "an overseer reads the hidden reply"
 
 
+def test_readers_whose_scopes_differ_only_by_statuses_the_thread_lacks_share_what_is_kept(
+        app, client, workers, owner, resident, staff):
+    """A thread with nothing hidden or held: staff and members, the phone page and the API, see the same posts,
+    kept once. When a post is hidden, the two kinds of reader part again, and each reads what they should."""
+    from community.boards.pagecache import _KEY
+    _, fresh = workers
+    found = boards.start_thread(owner, "neighbours", "周末跳蚤市场", "周六上午在中心花园。")
+    boards.reply(resident, found.id, "我带些旧书。")
+    second = boards.reply(staff, found.id, "物业提供桌子。")
+    db.session.commit()
+
+    def variants() -> int:  # of the thread's latest revision
+        kept = {key[1]: k for key, k in app.extensions[_KEY].items() if key[0] == found.id}
+        return len(kept[max(kept)]._variants)
+
+    for user in (resident, staff, owner):
+        assert replies_of(client, user, found.id) == replies_of(fresh.test_client(), user, found.id)
+        assert Api(client).get(f"/threads/{found.id}", user=user).get_json() == \
+            Api(fresh.test_client()).get(f"/threads/{found.id}", user=user).get_json()
+    assert variants() == 1
+    moderation.act(staff, {"action": "hide", "target": f"post:{second.id}", "clause": "2.2", "reason": "测试"})
+    assert "物业提供桌子。" not in replies_of(client, resident, found.id)
+    assert "2.2" in replies_of(client, resident, found.id), "a member reads the placeholder"
+    assert "物业提供桌子。" in replies_of(client, staff, found.id)
+    assert all(p["id"] != second.id for p in Api(client).get(f"/threads/{found.id}", user=resident).get_json()["posts"])
+    assert variants() == 3, "members' page, members' API and the overseers' page"
+
+
 def test_every_write_is_seen_by_every_worker(app, client, workers, thread, owner, resident, staff):
     other = workers[0].test_client()
 

@@ -29,7 +29,7 @@ def start_thread(slug: str):
 
 @bp.get("/threads/<int:thread_id>")
 def thread(thread_id: int):
-    return current_app.json.encoded(page.json_text(page.thread_page(actor(), thread_id)))
+    return current_app.json.encoded(page.json_body(page.thread_page(actor(), thread_id)))
 
 
 @bp.post("/threads/<int:thread_id>/posts")

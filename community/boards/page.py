@@ -96,6 +96,10 @@ def thread_page(actor, thread_id: int, *, placeholders: bool = False) -> dict:
         # Every post of the thread is kept; a reader sees those of the statuses their scope shows, and their own
         # of the statuses it shows them only (their replies waiting for review), which few readers have.
         mine = frozenset(r.id for r in kept.of_author(actor.id) if r.status not in shown and r.status in scope.own)
+        # Readers whose scopes differ only by statuses no post of the thread has (staff and members of a thread
+        # with nothing hidden or held; the phone page and the API without placeholders to make) see the same.
+        shown &= kept.statuses
+        blank = blank and "hidden" in kept.statuses
         body = kept.variant((shown, blank, mine), lambda: _body(
             found, [r for r in kept.rows if r.status in shown or r.id in mine], blank) | {"kept": {}})
     if found.last_post_id and (read or 0) < found.last_post_id:
@@ -160,17 +164,17 @@ def as_json(page: dict) -> dict:
     return page | {"created_at": iso(page["created_at"]), "posts": posts}
 
 
-def json_text(page: dict) -> str:
+def json_body(page: dict) -> bytes:
     """``as_json`` encoded as the API sends it. For a kept page, encoded once for as long as what is read per
     request (the thread's title, status, lock and pin, whether this reader may reply) stays the same: encoding a
     hundred replies costs more than the rest of the request."""
     kept = page.get("kept")
     if kept is None:
-        return current_app.json.text(as_json(page))
+        return current_app.json.body(as_json(page))
     facts = tuple((k, v) for k, v in page.items() if k not in _KEPT_FIELDS)
     found = kept.get("json")
     if found is None or found[0] != facts:
-        found = kept["json"] = (facts, current_app.json.text(as_json(page)))  # the latest facts only
+        found = kept["json"] = (facts, current_app.json.body(as_json(page)))  # the latest facts only
     return found[1]
 
 

@@ -53,10 +53,11 @@ def init_app(app) -> None:
 class Kept:
     """A thread's posts as kept (every status, with their authors' card columns), and what has been made of them
     for each kind of reader (``variant``)."""
-    __slots__ = ("_by_author", "_variants", "rows")
+    __slots__ = ("_by_author", "_variants", "rows", "statuses")
 
     def __init__(self, rows):
         self.rows = rows
+        self.statuses = frozenset(row.status for row in rows)  # the statuses the thread's posts have now
         self._variants: dict = {}
         self._by_author: dict | None = None
 

@@ -4,5 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PYBABEL=.venv/bin/pybabel
 $PYBABEL extract -F babel.cfg -k _l -k lazy_gettext -k N_ -o community/translations/messages.pot .
-$PYBABEL update -i community/translations/messages.pot -d community/translations -l zh --no-fuzzy-matching
+$PYBABEL update -w 120 -i community/translations/messages.pot -d community/translations -l zh --no-fuzzy-matching
 $PYBABEL compile -d community/translations
